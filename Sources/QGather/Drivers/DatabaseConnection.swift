@@ -1,0 +1,44 @@
+/// One open connection to a database, confined to its own thread by the driver.
+///
+/// Connections are leased from a `ConnectionPool`; one query runs on a connection at a time.
+public protocol DatabaseConnection: AnyObject, Sendable {
+    /// Runs one query (a single statement, or several separated by `;` whose last result is kept).
+    /// `control` may interrupt it from another task; the connection is clean for the next query
+    /// when this returns, or `isUsable` is false.
+    func execute(_ query: Query, control: QueryControl) async throws(QueryError) -> RowSet
+
+    /// False once the connection is broken; the pool then closes it instead of reusing it.
+    var isUsable: Bool { get }
+
+    /// Closes the connection and stops its thread. Called once, by the pool.
+    func close() async
+}
+
+/// Opens connections to one database.
+public protocol DatabaseDriver: Sendable {
+    /// The dialect scripts for this database are split in.
+    var dialect: SQLDialect { get }
+    /// A description of the target for messages, with any password masked.
+    var displayName: String { get }
+    /// Opens a new connection.
+    func connect() async throws(DatabaseOpenError) -> any DatabaseConnection
+}
+
+/// A database that cannot be opened or connected to (the CLI exits 3).
+public struct DatabaseOpenError: Error, Sendable, CustomStringConvertible {
+    /// The target, with any password masked.
+    public var target: String
+    /// Why it cannot be opened.
+    public var message: String
+
+    /// Creates an open error.
+    public init(target: String, message: String) {
+        self.target = target
+        self.message = message
+    }
+
+    /// `TARGET: message`, one line.
+    public var description: String {
+        "\(target): \(message)".replacingOccurrences(of: "\n", with: " ")
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import QGatherCSQLite
+import Synchronization
+
+/// A `sqlite3*` confined to its own thread. Opened with `SQLITE_OPEN_NOMUTEX`: SQLite's own
+/// locking is unnecessary because only this connection's thread ever uses the handle.
+final class SQLiteConnection: DatabaseConnection {
+    private let thread: ConnectionThread
+    private let handle: SQLiteHandle
+    private let usable = Atomic<Bool>(true)
+
+    private init(thread: ConnectionThread, handle: SQLiteHandle) {
+        self.thread = thread
+        self.handle = handle
+    }
+
+    /// Opens `filename` (a path or `file:` URI) with `flags` on a new thread and runs `setup` statements.
+    static func open(filename: String, flags: Int32, busyTimeoutMilliseconds: Int32, setup: [String],
+                     displayName: String, threadName: String) async throws(DatabaseOpenError) -> SQLiteConnection {
+        let thread = ConnectionThread(name: threadName)
+        let opened: Result<SQLiteHandle, DatabaseOpenError>
+        do {
+            opened = try await thread.run { () -> Result<SQLiteHandle, DatabaseOpenError> in
+                var db: OpaquePointer?
+                let rc = sqlite3_open_v2(filename, &db, flags | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI, nil)
+                guard rc == SQLITE_OK, let db else {
+                    let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(rc))
+                    sqlite3_close_v2(db)
+                    return .failure(DatabaseOpenError(target: displayName, message: message))
+                }
+                sqlite3_extended_result_codes(db, 1)
+                sqlite3_busy_timeout(db, busyTimeoutMilliseconds)
+                // Reading the schema proves the file is a database (SQLITE_NOTADB otherwise).
+                for (i, sql) in (["SELECT count(*) FROM sqlite_schema"] + setup).enumerated() {
+                    if sqlite3_exec(db, sql, nil, nil, nil) != SQLITE_OK {
+                        let message = String(cString: sqlite3_errmsg(db))
+                        sqlite3_close_v2(db)
+                        return .failure(DatabaseOpenError(target: displayName, message: i == 0 ? message : "init statement failed: \(message)"))
+                    }
+                }
+                return .success(SQLiteHandle(pointer: db))
+            }
+        } catch {
+            thread.stop()
+            throw DatabaseOpenError(target: displayName, message: "\(error)")
+        }
+        switch opened {
+        case .success(let handle): return SQLiteConnection(thread: thread, handle: handle)
+        case .failure(let error):
+            thread.stop()
+            throw error
+        }
+    }
+
+    var isUsable: Bool { usable.load(ordering: .relaxed) }
+
+    func execute(_ query: Query, control: QueryControl) async throws(QueryError) -> RowSet {
+        let handle = self.handle
+        let result: Result<RowSet, QueryError>
+        do {
+            result = try await withTaskCancellationHandler {
+                try await thread.run { () -> Result<RowSet, QueryError> in
+                    if let reason = control.begin(interrupt: { sqlite3_interrupt(handle.pointer) }) {
+                        return .failure(QueryControl.error(for: reason))
+                    }
+                    let outcome = Result { () throws(QueryError) -> RowSet in try SQLiteStatementRunner(db: handle.pointer).run(query.sql) }
+                    let reason = control.end()
+                    if case .failure = outcome, sqlite3_get_autocommit(handle.pointer) == 0 {
+                        // Leave the connection clean: an interrupted or failed transaction is rolled back.
+                        sqlite3_exec(handle.pointer, "ROLLBACK", nil, nil, nil)
+                    }
+                    if case .failure(let error) = outcome, let reason, error.code == "SQLITE_INTERRUPT" {
+                        return .failure(QueryControl.error(for: reason))
+                    }
+                    return outcome
+                }
+            } onCancel: {
+                control.stop(.cancelled)
+            }
+        } catch {
+            throw QueryError(kind: .connectionLost, code: "internal", message: "\(error)")
+        }
+        switch result {
+        case .success(let rows): return rows
+        case .failure(var error):
+            error.attach(to: query)
+            throw error
+        }
+    }
+
+    func close() async {
+        let handle = self.handle
+        _ = try? await thread.run { sqlite3_close_v2(handle.pointer) }
+        usable.store(false, ordering: .relaxed)
+        thread.stop()
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import QGatherCSQLite
+import Synchronization
+
+/// Opens connections to one SQLite database.
+///
+/// A plain path must name an existing file unless `create` is set (only `migrate` creates
+/// databases): a mistyped path is an error and leaves no empty file behind. `:memory:` becomes
+/// one in-memory database (memdb VFS) shared by every connection of this driver; an anchor
+/// connection keeps it alive while the driver exists.
+public final class SQLiteDriver: DatabaseDriver {
+    /// Options for opening SQLite connections.
+    public struct Options: Sendable {
+        /// Open read-only (`SQLITE_OPEN_READONLY`).
+        public var readOnly = false
+        /// Create the file if it does not exist (migrations only).
+        public var create = false
+        /// How long a connection waits for a lock held by another writer, in milliseconds.
+        public var busyTimeoutMilliseconds: Int32 = 5000
+        /// Statements run on every new connection (`PRAGMA cache_size = ...`).
+        public var initSQL: [String] = []
+
+        /// Default options: read-write, never create, 5 s busy timeout.
+        public init() {}
+    }
+
+    /// The path or URI as the user gave it.
+    public let path: String
+    /// The options connections are opened with.
+    public let options: Options
+    public var dialect: SQLDialect { .sqlite }
+    public var displayName: String { path }
+
+    private let filename: String
+    private let anchor = Mutex<SQLiteConnection?>(nil)
+    private let connectionCounter = Atomic<Int>(0)
+    private static let memoryCounter = Atomic<Int>(0)
+
+    /// Prepares a driver for `path` (a file path, `:memory:`, or a `file:` URI).
+    public init(path: String, options: Options = Options()) {
+        self.path = path
+        self.options = options
+        if path == ":memory:" || path.isEmpty {
+            let n = SQLiteDriver.memoryCounter.add(1, ordering: .relaxed).newValue
+            filename = "file:/qgather-memory-\(getpid())-\(n)?vfs=memdb"
+        } else {
+            filename = path
+        }
+    }
+
+    public func connect() async throws(DatabaseOpenError) -> any DatabaseConnection {
+        try await ensureAnchor()
+        return try await open()
+    }
+
+    /// Closes the anchor connection that keeps an in-memory database alive.
+    public func shutdown() async {
+        let anchor = self.anchor.withLock { a in
+            defer { a = nil }
+            return a
+        }
+        await anchor?.close()
+    }
+
+    private var isSharedMemory: Bool { filename.hasPrefix("file:/qgather-memory-") }
+
+    private func ensureAnchor() async throws(DatabaseOpenError) {
+        guard isSharedMemory, anchor.withLock({ $0 == nil }) else { return }
+        let connection = try await open()
+        let extra = anchor.withLock { a -> SQLiteConnection? in
+            if a == nil {
+                a = connection
+                return nil
+            }
+            return connection
+        }
+        await extra?.close()
+    }
+
+    private func open() async throws(DatabaseOpenError) -> SQLiteConnection {
+        if !filename.hasPrefix("file:") {
+            var isDirectory: ObjCBool = false
+            let exists = FileManager.default.fileExists(atPath: filename, isDirectory: &isDirectory)
+            if !exists && !options.create { throw DatabaseOpenError(target: displayName, message: "no such database file") }
+            if isDirectory.boolValue { throw DatabaseOpenError(target: displayName, message: "is a directory, not a database file") }
+        }
+        var flags = options.readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE
+        if options.create && !options.readOnly { flags |= SQLITE_OPEN_CREATE }
+        if isSharedMemory { flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE }
+        let n = connectionCounter.add(1, ordering: .relaxed).newValue
+        return try await SQLiteConnection.open(filename: filename, flags: flags, busyTimeoutMilliseconds: options.busyTimeoutMilliseconds,
+                                               setup: options.initSQL, displayName: displayName, threadName: "qgather-sqlite-\(n)")
+    }
+}

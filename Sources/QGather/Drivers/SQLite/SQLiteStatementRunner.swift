@@ -1,0 +1,86 @@
+import QGatherCSQLite
+
+/// Prepares, steps and decodes the statements of one query on the connection's own thread.
+struct SQLiteStatementRunner {
+    let db: OpaquePointer
+
+    /// Runs every statement in `sql`; the result is the last statement's rows (or total changes).
+    func run(_ sql: String) throws(QueryError) -> RowSet {
+        var utf8 = Array(sql.utf8)
+        utf8.append(0)
+        return try utf8.withUnsafeBufferPointer { (buffer) throws(QueryError) -> RowSet in
+            let base = UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self)
+            var offset = 0
+            var last = RowSet(columns: [], rows: [], rowsAffected: 0)
+            while offset < buffer.count - 1 {
+                var statement: OpaquePointer?
+                var tail: UnsafePointer<CChar>?
+                let rc = sqlite3_prepare_v3(db, base + offset, Int32(buffer.count - 1 - offset), 0, &statement, &tail)
+                guard rc == SQLITE_OK else {
+                    let errorOffset = sqlite3_error_offset(db)
+                    throw error(offset: errorOffset >= 0 ? offset + Int(errorOffset) : nil)
+                }
+                let next = tail.map { $0 - base } ?? buffer.count - 1
+                defer { offset = next }
+                guard let statement else { continue }  // only comments or white space left
+                defer { sqlite3_finalize(statement) }
+                last = try step(statement, statementOffset: offset)
+            }
+            return last
+        }
+    }
+
+    private func step(_ statement: OpaquePointer, statementOffset: Int) throws(QueryError) -> RowSet {
+        let columnCount = Int(sqlite3_column_count(statement))
+        let changesBefore = sqlite3_total_changes64(db)
+        var columns: [Column] = []
+        columns.reserveCapacity(columnCount)
+        for i in 0..<Int32(columnCount) {
+            let name = sqlite3_column_name(statement, i).map { String(cString: $0) } ?? ""
+            let type = sqlite3_column_decltype(statement, i).map { String(cString: $0) } ?? ""
+            columns.append(Column(name: name, type: type))
+        }
+        var rows: [[Value]] = []
+        while true {
+            let rc = sqlite3_step(statement)
+            if rc == SQLITE_DONE { break }
+            guard rc == SQLITE_ROW else {
+                let errorOffset = sqlite3_error_offset(db)
+                throw error(offset: errorOffset >= 0 ? statementOffset + Int(errorOffset) : nil)
+            }
+            var row: [Value] = []
+            row.reserveCapacity(columnCount)
+            for i in 0..<Int32(columnCount) { row.append(value(statement, i)) }
+            rows.append(row)
+        }
+        if columnCount == 0 {
+            return RowSet(columns: [], rows: [], rowsAffected: Int(sqlite3_total_changes64(db) - changesBefore))
+        }
+        return RowSet(columns: columns, rows: rows)
+    }
+
+    private func value(_ statement: OpaquePointer, _ i: Int32) -> Value {
+        switch sqlite3_column_type(statement, i) {
+        case SQLITE_INTEGER:
+            return .integer(sqlite3_column_int64(statement, i))
+        case SQLITE_FLOAT:
+            return .real(sqlite3_column_double(statement, i))
+        case SQLITE_TEXT:
+            let count = Int(sqlite3_column_bytes(statement, i))
+            guard let text = sqlite3_column_text(statement, i) else { return .text("") }
+            return .text(String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self))
+        case SQLITE_BLOB:
+            let count = Int(sqlite3_column_bytes(statement, i))
+            guard count > 0, let blob = sqlite3_column_blob(statement, i) else { return .blob([]) }
+            return .blob(Array(UnsafeRawBufferPointer(start: blob, count: count)))
+        default:
+            return .null
+        }
+    }
+
+    private func error(offset: Int?) -> QueryError {
+        let extended = sqlite3_extended_errcode(db)
+        return QueryError(kind: .database, code: SQLiteErrorCodes.name(extended), message: String(cString: sqlite3_errmsg(db)),
+                          extendedCode: extended, offset: offset)
+    }
+}

@@ -1,0 +1,29 @@
+import Foundation
+
+/// What happens to the rest of a batch when one query fails.
+public enum ErrorPolicy: String, Sendable, Hashable {
+    /// The first failure interrupts every running query and starts no pending one (the default).
+    case failFast = "fail-fast"
+    /// Every query runs to its own end; each error takes its query's slot (`--keep-going`).
+    case collect
+}
+
+/// How a batch is run.
+public struct GatherOptions: Sendable {
+    /// Queries in flight at once (at least 1). Separate from the pool's maximum.
+    public var jobs: Int
+    /// What a failure does to the rest of the batch.
+    public var policy: ErrorPolicy
+    /// Interrupts a query in the database once it has run this long.
+    public var timeout: Duration?
+
+    /// Creates options; `jobs` defaults to the number of cores.
+    public init(jobs: Int? = nil, policy: ErrorPolicy = .failFast, timeout: Duration? = nil) {
+        self.jobs = max(1, jobs ?? GatherOptions.defaultJobs)
+        self.policy = policy
+        self.timeout = timeout
+    }
+
+    /// The number of cores: SQLite computes in-process, so more parallel queries than cores only add contention.
+    public static var defaultJobs: Int { max(1, ProcessInfo.processInfo.activeProcessorCount) }
+}

@@ -1,0 +1,72 @@
+/// What became of one query of a batch.
+public struct QueryOutcome: Sendable {
+    /// The result proper.
+    public enum Result: Sendable {
+        /// The query ran: its rows, or its change count for DML.
+        case rows(RowSet)
+        /// The query failed (a database error, a timeout, a lost connection).
+        case failed(QueryError)
+        /// The query was cancelled before or while running (fail-fast, or the gather was cancelled).
+        case cancelled
+    }
+
+    /// A one-word status, as printed in JSON.
+    public enum Status: String, Sendable {
+        /// Succeeded.
+        case ok
+        /// Failed.
+        case error
+        /// Cancelled.
+        case cancelled
+    }
+
+    /// The query this outcome belongs to.
+    public var query: Query
+    /// Rows, error, or cancelled.
+    public var result: Result
+    /// When the query started, from the start of the batch; `nil` if it never started.
+    public var startOffset: Duration?
+    /// How long it ran; `nil` if it never started.
+    public var duration: Duration?
+    /// How many times it was attempted (more than 1 only with retries).
+    public var attempts: Int
+
+    /// Creates an outcome.
+    public init(query: Query, result: Result, startOffset: Duration? = nil, duration: Duration? = nil, attempts: Int = 1) {
+        self.query = query
+        self.result = result
+        self.startOffset = startOffset
+        self.duration = duration
+        self.attempts = attempts
+    }
+
+    /// `ok`, `error` or `cancelled`.
+    public var status: Status {
+        switch result {
+        case .rows: return .ok
+        case .failed: return .error
+        case .cancelled: return .cancelled
+        }
+    }
+
+    /// The rows, if the query succeeded.
+    public var rowSet: RowSet? {
+        if case .rows(let rows) = result { return rows }
+        return nil
+    }
+
+    /// The error, if the query failed.
+    public var error: QueryError? {
+        if case .failed(let error) = result { return error }
+        return nil
+    }
+
+    /// The rows, or the query's error (`QueryError.cancelled` for a cancelled query).
+    public func get() throws(QueryError) -> RowSet {
+        switch result {
+        case .rows(let rows): return rows
+        case .failed(let error): throw error
+        case .cancelled: throw QueryError.cancelled(query)
+        }
+    }
+}

@@ -1,0 +1,156 @@
+import Synchronization
+
+/// Hands out connections to one database, opening them lazily up to `maxConnections`.
+///
+/// Waiters are served first come, first served; a waiter whose task is cancelled withdraws.
+/// A connection that comes back unusable is closed and its slot reopened for the next waiter.
+/// The state lives behind one lock; connecting and closing happen outside it.
+public final class ConnectionPool: Sendable {
+    /// What a waiter is handed: a connection, or the right to open one.
+    private enum Grant: Sendable {
+        case connection(any DatabaseConnection)
+        case openSlot
+    }
+
+    private struct Waiter {
+        let id: Int
+        let continuation: CheckedContinuation<Grant, Error>
+    }
+
+    private struct State {
+        var idle: [any DatabaseConnection] = []
+        var open = 0  // open or opening
+        var peakOpen = 0
+        var waiters: [Waiter] = []
+        var nextWaiterID = 0
+        var closed = false
+    }
+
+    /// The most connections the pool ever holds at once.
+    public let maxConnections: Int
+    /// The driver that opens connections.
+    public let driver: any DatabaseDriver
+    private let state = Mutex(State())
+
+    /// Creates a pool of at most `maxConnections` (at least 1) connections from `driver`.
+    public init(driver: any DatabaseDriver, maxConnections: Int) {
+        self.driver = driver
+        self.maxConnections = max(1, maxConnections)
+    }
+
+    /// Connections currently open (leased or idle).
+    public var openConnections: Int { state.withLock { $0.open } }
+    /// The highest number of connections open at once so far.
+    public var peakOpenConnections: Int { state.withLock { $0.peakOpen } }
+    /// Connections open and not leased.
+    public var idleConnections: Int { state.withLock { $0.idle.count } }
+
+    /// Takes a connection, waiting for one if all are leased. Throws `CancellationError` if the
+    /// task is cancelled while waiting, or the driver's `DatabaseOpenError` if connecting fails.
+    public func lease() async throws -> any DatabaseConnection {
+        enum Step { case use(any DatabaseConnection), open, wait, closed }
+        let step: Step = state.withLock { s in
+            if s.closed { return .closed }
+            if let connection = s.idle.popLast() { return .use(connection) }
+            if s.open < maxConnections {
+                s.open += 1
+                s.peakOpen = max(s.peakOpen, s.open)
+                return .open
+            }
+            return .wait
+        }
+        switch step {
+        case .use(let connection): return connection
+        case .open: return try await openReserved()
+        case .closed: throw CancellationError()
+        case .wait:
+            switch try await waitForGrant() {
+            case .connection(let connection): return connection
+            case .openSlot: return try await openReserved()
+            }
+        }
+    }
+
+    /// Returns a leased connection. Unusable connections are closed and replaced on demand.
+    public func release(_ connection: any DatabaseConnection) {
+        guard connection.isUsable else {
+            discard(connection)
+            return
+        }
+        enum Next { case handTo(Waiter), keep, close }
+        let next: Next = state.withLock { s in
+            if s.closed { return .close }
+            if !s.waiters.isEmpty { return .handTo(s.waiters.removeFirst()) }
+            s.idle.append(connection)
+            return .keep
+        }
+        switch next {
+        case .handTo(let waiter): waiter.continuation.resume(returning: .connection(connection))
+        case .keep: break
+        case .close: discard(connection)
+        }
+    }
+
+    /// Closes every idle connection and fails every waiter; leased connections close when released.
+    public func close() async {
+        let (idle, waiters) = state.withLock { s in
+            s.closed = true
+            defer {
+                s.open -= s.idle.count
+                s.idle = []
+                s.waiters = []
+            }
+            return (s.idle, s.waiters)
+        }
+        for waiter in waiters { waiter.continuation.resume(throwing: CancellationError()) }
+        for connection in idle { await connection.close() }
+    }
+
+    private func discard(_ connection: any DatabaseConnection) {
+        let waiter: Waiter? = state.withLock { s in
+            if !s.closed, !s.waiters.isEmpty { return s.waiters.removeFirst() }  // the slot passes on
+            s.open -= 1
+            return nil
+        }
+        waiter?.continuation.resume(returning: .openSlot)
+        Task { await connection.close() }
+    }
+
+    /// Opens a connection for a slot already counted in `open`; gives the slot back on failure.
+    private func openReserved() async throws -> any DatabaseConnection {
+        do {
+            return try await driver.connect()
+        } catch {
+            let waiter: Waiter? = state.withLock { s in
+                if !s.closed, !s.waiters.isEmpty { return s.waiters.removeFirst() }
+                s.open -= 1
+                return nil
+            }
+            waiter?.continuation.resume(returning: .openSlot)
+            throw error
+        }
+    }
+
+    private func waitForGrant() async throws -> Grant {
+        let id = state.withLock { s in
+            defer { s.nextWaiterID += 1 }
+            return s.nextWaiterID
+        }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Grant, Error>) in
+                let refused: Bool = state.withLock { s in
+                    if s.closed || Task.isCancelled { return true }
+                    s.waiters.append(Waiter(id: id, continuation: continuation))
+                    return false
+                }
+                if refused { continuation.resume(throwing: CancellationError()) }
+            }
+        } onCancel: {
+            let waiter: Waiter? = state.withLock { s in
+                guard let i = s.waiters.firstIndex(where: { $0.id == id }) else { return nil }
+                return s.waiters.remove(at: i)
+            }
+            waiter?.continuation.resume(throwing: CancellationError())
+        }
+    }
+}

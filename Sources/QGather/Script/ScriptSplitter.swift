@@ -1,0 +1,285 @@
+/// Splits a SQL script into statements by lexing it: `;` ends a statement only outside strings,
+/// quoted identifiers, comments, dollar quotes and trigger / `BEGIN ATOMIC` bodies.
+public struct ScriptSplitter: Sendable {
+    /// The dialect the script is written in.
+    public var dialect: SQLDialect
+
+    /// Creates a splitter for `dialect`.
+    public init(dialect: SQLDialect) {
+        self.dialect = dialect
+    }
+
+    /// Splits `text` into queries. `file` names the source in errors and in each query;
+    /// `firstIndex` numbers the first statement (several files make one batch).
+    public func split(_ text: String, file: String = "<inline>", firstIndex: Int = 0) throws(ScriptError) -> [Query] {
+        var lexer = Lexer(bytes: Array(text.utf8), dialect: dialect, file: file)
+        return try lexer.statements(firstIndex: firstIndex)
+    }
+}
+
+/// The byte-level scanner behind `ScriptSplitter`.
+private struct Lexer {
+    let bytes: [UInt8]
+    let dialect: SQLDialect
+    let file: String
+    var position = 0
+    /// Offsets where each line starts, for mapping offsets to line:column.
+    let lineStarts: [Int]
+
+    init(bytes: [UInt8], dialect: SQLDialect, file: String) {
+        self.bytes = bytes
+        self.dialect = dialect
+        self.file = file
+        var starts = [0]
+        for (i, b) in bytes.enumerated() where b == UInt8(ascii: "\n") { starts.append(i + 1) }
+        lineStarts = starts
+    }
+
+    // MARK: Statement assembly
+
+    /// Per-statement state: where it starts, its name, and block nesting.
+    private struct Statement {
+        var start: Int?
+        var name: String?
+        var words: [String] = []  // first few words, upper-cased, to recognise CREATE TRIGGER
+        var previousWord = ""
+        var blockDepth = 0  // inside a trigger body or BEGIN ATOMIC ... END
+        var caseDepth = 0
+        var isTrigger = false
+    }
+
+    mutating func statements(firstIndex: Int) throws(ScriptError) -> [Query] {
+        var result: [Query] = []
+        var current = Statement()
+        var lastSignificantEnd = 0
+
+        func emit(_ statement: Statement, end: Int) {
+            guard let start = statement.start else { return }
+            let (line, column) = location(of: start)
+            let index = firstIndex + result.count
+            let sql = String(decoding: bytes[start..<end], as: UTF8.self)
+            result.append(Query(sql, name: statement.name ?? "q\(index + 1)", index: index, file: file, line: line, column: column))
+        }
+
+        while position < bytes.count {
+            let byte = bytes[position]
+            let tokenStart = position
+            switch byte {
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"), 0x0B, 0x0C:
+                position += 1
+                continue
+            case UInt8(ascii: "-") where peek(1) == UInt8(ascii: "-"):
+                let comment = skipLineComment()
+                if current.start == nil, let name = Lexer.annotatedName(in: comment) { current.name = name }
+                continue
+            case UInt8(ascii: "/") where peek(1) == UInt8(ascii: "*"):
+                try skipBlockComment()
+                continue
+            case UInt8(ascii: ";"):
+                position += 1
+                if current.blockDepth > 0 {
+                    if current.start == nil { current.start = tokenStart }
+                    lastSignificantEnd = position
+                    continue
+                }
+                emit(current, end: lastSignificantEnd)
+                current = Statement()
+                continue
+            case UInt8(ascii: "'"):
+                try skipQuoted(close: UInt8(ascii: "'"), what: "string literal", backslashEscapes: false)
+            case UInt8(ascii: "\""):
+                try skipQuoted(close: UInt8(ascii: "\""), what: "quoted identifier", backslashEscapes: false)
+            case UInt8(ascii: "`") where dialect == .sqlite:
+                try skipQuoted(close: UInt8(ascii: "`"), what: "quoted identifier", backslashEscapes: false)
+            case UInt8(ascii: "[") where dialect == .sqlite:
+                try skipBracketIdentifier()
+            case UInt8(ascii: "$") where dialect == .postgres && dollarTagLength() != nil:
+                try skipDollarQuote(tagLength: dollarTagLength()!)
+            default:
+                if Lexer.isWordStart(byte) {
+                    let word = scanWord()
+                    if dialect == .postgres, word.count == 1, word == "E" || word == "e", peek(0) == UInt8(ascii: "'") {
+                        try skipQuoted(close: UInt8(ascii: "'"), what: "string literal", backslashEscapes: true)
+                    } else {
+                        if current.start == nil { current.start = tokenStart }
+                        track(word: word.uppercased(), in: &current)
+                        lastSignificantEnd = position
+                        continue
+                    }
+                } else {
+                    position += 1
+                }
+            }
+            if current.start == nil { current.start = tokenStart }
+            lastSignificantEnd = position
+        }
+        if current.blockDepth > 0, let start = current.start {
+            let what = current.isTrigger ? "trigger body (BEGIN without END)" : "BEGIN ATOMIC body (no END)"
+            throw ScriptError(file: file, line: location(of: start).line, message: "unterminated \(what)")
+        }
+        emit(current, end: lastSignificantEnd)
+        return result
+    }
+
+    /// Follows keywords that open and close statement bodies whose `;` do not end the statement.
+    private func track(word: String, in statement: inout Statement) {
+        defer { statement.previousWord = word }
+        if statement.words.count < 6 { statement.words.append(word) }
+        if statement.blockDepth > 0 {
+            switch word {
+            case "CASE": statement.caseDepth += 1
+            case "END":
+                if statement.caseDepth > 0 { statement.caseDepth -= 1 } else { statement.blockDepth -= 1 }
+            case "BEGIN" where dialect == .sqlite: break
+            default: break
+            }
+            return
+        }
+        switch dialect {
+        case .sqlite:
+            if word == "BEGIN" && Lexer.isCreateTrigger(statement.words) {
+                statement.isTrigger = true
+                statement.blockDepth = 1
+            }
+        case .postgres:
+            if word == "ATOMIC" && statement.previousWord == "BEGIN" && statement.words.first != "BEGIN" {
+                statement.blockDepth = 1
+            }
+        }
+    }
+
+    static func isCreateTrigger(_ words: [String]) -> Bool {
+        guard words.first == "CREATE" else { return false }
+        let rest = words.dropFirst().drop { $0 == "TEMP" || $0 == "TEMPORARY" }
+        return rest.first == "TRIGGER"
+    }
+
+    /// The name in a `-- name: foo` comment, if this is one.
+    static func annotatedName(in comment: Substring) -> String? {
+        let body = comment.drop { $0 == " " || $0 == "\t" }
+        guard body.lowercased().hasPrefix("name:") else { return nil }
+        let name = body.dropFirst(5).drop { $0 == " " || $0 == "\t" }.prefix { !$0.isWhitespace }
+        return name.isEmpty ? nil : String(name)
+    }
+
+    // MARK: Tokens
+
+    private func peek(_ ahead: Int) -> UInt8? {
+        position + ahead < bytes.count ? bytes[position + ahead] : nil
+    }
+
+    static func isWordStart(_ b: UInt8) -> Bool {
+        (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) || (b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z"))
+            || b == UInt8(ascii: "_") || b >= 0x80
+    }
+
+    static func isWordByte(_ b: UInt8) -> Bool {
+        isWordStart(b) || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) || b == UInt8(ascii: "$")
+    }
+
+    private mutating func scanWord() -> String {
+        let start = position
+        while position < bytes.count && Lexer.isWordByte(bytes[position]) { position += 1 }
+        return String(decoding: bytes[start..<position], as: UTF8.self)
+    }
+
+    /// Skips `-- ...` to the end of the line and returns the text after `--`.
+    private mutating func skipLineComment() -> Substring {
+        let start = position + 2
+        while position < bytes.count && bytes[position] != UInt8(ascii: "\n") { position += 1 }
+        return Substring(String(decoding: bytes[start..<position], as: UTF8.self))
+    }
+
+    /// Skips a `/* */` comment; PostgreSQL nests them, SQLite ends at the first `*/`.
+    private mutating func skipBlockComment() throws(ScriptError) {
+        let start = position
+        var depth = 0
+        while position < bytes.count {
+            if bytes[position] == UInt8(ascii: "/") && peek(1) == UInt8(ascii: "*") {
+                if depth == 0 || dialect == .postgres { depth += 1 }
+                position += 2
+            } else if bytes[position] == UInt8(ascii: "*") && peek(1) == UInt8(ascii: "/") {
+                depth -= 1
+                position += 2
+                if depth == 0 { return }
+            } else {
+                position += 1
+            }
+        }
+        throw unterminated("comment", at: start)
+    }
+
+    /// Skips a quoted token whose closing quote is escaped by doubling it (and by a backslash in `E'...'`).
+    private mutating func skipQuoted(close: UInt8, what: String, backslashEscapes: Bool) throws(ScriptError) {
+        let start = position
+        position += 1
+        while position < bytes.count {
+            let b = bytes[position]
+            if backslashEscapes && b == UInt8(ascii: "\\") {
+                position += 2
+                continue
+            }
+            position += 1
+            if b == close {
+                if peek(0) == close { position += 1 } else { return }
+            }
+        }
+        throw unterminated(what, at: start)
+    }
+
+    private mutating func skipBracketIdentifier() throws(ScriptError) {
+        let start = position
+        while position < bytes.count {
+            position += 1
+            if bytes[position - 1] == UInt8(ascii: "]") { return }
+        }
+        throw unterminated("quoted identifier", at: start)
+    }
+
+    /// The length of a `$tag$` opener at the current position (`$$` is 2), or nil for `$1` and the like.
+    private func dollarTagLength() -> Int? {
+        var i = position + 1
+        if i < bytes.count && bytes[i] == UInt8(ascii: "$") { return 2 }
+        guard i < bytes.count, Lexer.isWordStart(bytes[i]) else { return nil }
+        while i < bytes.count {
+            let b = bytes[i]
+            if b == UInt8(ascii: "$") { return i - position + 1 }
+            guard Lexer.isWordStart(b) || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) else { return nil }
+            i += 1
+        }
+        return nil
+    }
+
+    private mutating func skipDollarQuote(tagLength: Int) throws(ScriptError) {
+        let start = position
+        let tag = bytes[position..<position + tagLength]
+        position += tagLength
+        while position + tagLength <= bytes.count {
+            if bytes[position] == UInt8(ascii: "$") && bytes[position..<position + tagLength].elementsEqual(tag) {
+                position += tagLength
+                return
+            }
+            position += 1
+        }
+        position = bytes.count
+        throw unterminated("dollar-quoted string \(String(decoding: tag, as: UTF8.self))", at: start)
+    }
+
+    // MARK: Locations
+
+    private func unterminated(_ what: String, at offset: Int) -> ScriptError {
+        ScriptError(file: file, line: location(of: offset).line, message: "unterminated \(what)")
+    }
+
+    /// The 1-based line and column (in characters) of a byte offset.
+    func location(of offset: Int) -> (line: Int, column: Int) {
+        var low = 0
+        var high = lineStarts.count - 1
+        while low < high {
+            let mid = (low + high + 1) / 2
+            if lineStarts[mid] <= offset { low = mid } else { high = mid - 1 }
+        }
+        let column = bytes[lineStarts[low]..<offset].reduce(1) { $1 & 0xC0 == 0x80 ? $0 : $0 + 1 }
+        return (low + 1, column)
+    }
+}

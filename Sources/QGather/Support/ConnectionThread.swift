@@ -1,0 +1,76 @@
+import Foundation
+import Synchronization
+
+/// A dedicated OS thread that runs jobs one at a time, in submission order.
+///
+/// Every database handle is confined to one of these: blocking C calls (`sqlite3_step`,
+/// `PQgetResult`, ...) run here and never on Swift's cooperative thread pool, which has only
+/// as many threads as cores and would otherwise be serialised by a single slow query.
+final class ConnectionThread: Sendable {
+    private struct State {
+        var jobs: [@Sendable () -> Void] = []
+        var head = 0
+        var stopping = false
+    }
+
+    private let state = Mutex(State())
+    private let wakeUp = NSCondition()
+
+    /// Starts the thread; `name` shows in debuggers and `top -H`.
+    init(name: String) {
+        let thread = Thread { [self] in self.loop() }
+        thread.name = name
+        thread.stackSize = 1 << 20
+        thread.start()
+    }
+
+    /// Runs `body` on this thread and returns its result to the awaiting task.
+    func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, Error>) in
+            submit {
+                continuation.resume(with: Result { try body() })
+            }
+        }
+    }
+
+    /// Enqueues `job` without waiting for it.
+    func submit(_ job: @escaping @Sendable () -> Void) {
+        wakeUp.lock()
+        state.withLock { $0.jobs.append(job) }
+        wakeUp.signal()
+        wakeUp.unlock()
+    }
+
+    /// Lets the thread finish the jobs already queued, then exit.
+    func stop() {
+        wakeUp.lock()
+        state.withLock { $0.stopping = true }
+        wakeUp.signal()
+        wakeUp.unlock()
+    }
+
+    private func loop() {
+        while true {
+            wakeUp.lock()
+            var next: (@Sendable () -> Void)?
+            var exit = false
+            while next == nil && !exit {
+                state.withLock { s in
+                    if s.head < s.jobs.count {
+                        next = s.jobs[s.head]
+                        s.head += 1
+                        if s.head == s.jobs.count {
+                            s.jobs.removeAll(keepingCapacity: true)
+                            s.head = 0
+                        }
+                    } else if s.stopping {
+                        exit = true
+                    }
+                }
+                if next == nil && !exit { wakeUp.wait() }
+            }
+            wakeUp.unlock()
+            if let job = next { job() } else { return }
+        }
+    }
+}
