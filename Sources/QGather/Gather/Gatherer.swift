@@ -34,7 +34,7 @@ public struct Gatherer: Sendable {
             continuation.finish()
         }
         continuation.onTermination = { _ in task.cancel() }
-        return OutcomeStream(stream: stream)
+        return OutcomeStream(stream: stream, task: task)
     }
 
     /// Runs `batch`, calling `deliver` with each outcome in input order as soon as it is known.
@@ -115,6 +115,13 @@ public struct OutcomeStream: AsyncSequence, Sendable {
     /// Each element is one query's outcome; they arrive in input order.
     public typealias Element = QueryOutcome
     let stream: AsyncStream<QueryOutcome>
+    let task: Task<Void, Never>
+
+    /// Cancels the batch: every unfinished query is interrupted in the database. The sequence
+    /// still delivers every outcome (the stopped ones as cancelled) and then ends.
+    public func cancel() {
+        task.cancel()
+    }
 
     /// Creates the iterator.
     public func makeAsyncIterator() -> AsyncStream<QueryOutcome>.Iterator {

@@ -3,8 +3,8 @@ import QGatherCSQLite
 
 /// Renders values as text the way the engine's own command-line tool would.
 public enum ValueText {
-    /// The text of `value`, or `nil` for NULL. Blobs render as their bytes decoded as UTF-8
-    /// (lossy), as `sqlite3_column_text` does; PostgreSQL bytea renders as `\x` hex like psql.
+    /// The text of `value`, or `nil` for NULL. SQLite blobs render as their bytes up to the first
+    /// NUL decoded as UTF-8, as the sqlite3 shell prints `sqlite3_column_text`; PostgreSQL bytea renders as `\x` hex like psql.
     public static func render(_ value: Value, reals: RealRendering) -> String? {
         switch value {
         case .null: return nil
@@ -14,7 +14,8 @@ public enum ValueText {
         case .bool(let b): return b ? "t" : "f"
         case .blob(let bytes):
             if reals == .postgres { return postgresHex(bytes) }
-            return String(decoding: bytes, as: UTF8.self)
+            // sqlite3_column_text of a blob, read as a C string: it ends at the first NUL.
+            return String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
         }
     }
 

@@ -1,0 +1,36 @@
+import ArgumentParser
+import QGather
+
+/// How a batch runs and prints.
+struct RunOptions: ParsableArguments {
+    @Option(name: [.short, .long], help: "Queries in flight at once (1-1000; default: number of cores).")
+    var jobs: Int?
+
+    @Option(name: .long, help: "Most connections the pool opens (default: --jobs).")
+    var poolSize: Int?
+
+    @Flag(name: .long, help: "Run every query even after one fails (default: the first failure cancels the rest).")
+    var keepGoing = false
+
+    @Option(name: .long, help: "Interrupt a query that runs longer than this: 500ms, 5s, 2m.")
+    var timeout: String?
+
+    @Option(name: .long, help: "Output format: table, csv, json, ndjson.")
+    var format: OutputFormat = .table
+
+    @Flag(name: .long, help: "Print per-query timings and a summary on stderr.")
+    var timing = false
+
+    func validate() throws {
+        if let jobs, !(1...1000).contains(jobs) { throw ValidationError("--jobs must be between 1 and 1000 (got \(jobs))") }
+        if let poolSize, !(1...1000).contains(poolSize) { throw ValidationError("--pool-size must be between 1 and 1000 (got \(poolSize))") }
+        if let timeout, DurationText.parse(timeout) == nil {
+            throw ValidationError("--timeout '\(timeout)' is not a duration like 500ms, 5s or 2m")
+        }
+    }
+
+    /// The gather options these flags describe.
+    var gatherOptions: GatherOptions {
+        GatherOptions(jobs: jobs, policy: keepGoing ? .collect : .failFast, timeout: timeout.flatMap(DurationText.parse))
+    }
+}

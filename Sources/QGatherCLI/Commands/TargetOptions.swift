@@ -1,0 +1,60 @@
+import ArgumentParser
+import QGather
+
+/// Where a batch runs: `--db PATH` (SQLite) or `--pg [CONNINFO]` (PostgreSQL).
+struct TargetOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("SQLite database file, ':memory:' or a 'file:' URI. A postgresql:// URI selects PostgreSQL.", valueName: "path"))
+    var db: String?
+
+    @Option(name: .long, help: ArgumentHelp("PostgreSQL: a conninfo ('host=... dbname=...') or postgresql:// URI; alone, libpq's defaults and PG* variables.", valueName: "conninfo"))
+    var pg: String?
+
+    func validate() throws {
+        if db != nil && pg != nil { throw ValidationError("give either --db or --pg, not both") }
+        if db == nil && pg == nil { throw ValidationError("no database: give --db PATH (SQLite) or --pg [CONNINFO] (PostgreSQL)") }
+        if let db, db.isEmpty { throw ValidationError("--db needs a path") }
+    }
+
+    /// The selected target.
+    var target: Target {
+        if let pg { return .postgres(pg) }
+        let path = db ?? ""
+        if path.hasPrefix("postgres://") || path.hasPrefix("postgresql://") { return .postgres(path) }
+        return .sqlite(path)
+    }
+
+    /// A database target.
+    enum Target {
+        case sqlite(String)
+        case postgres(String)
+    }
+}
+
+/// `--pg` may stand alone (libpq defaults). The argument parser needs a value, so a bare `--pg`
+/// becomes `--pg=` unless the next argument looks like a conninfo or URI.
+enum ArgumentRewriter {
+    static func rewrite(_ arguments: [String]) -> [String] {
+        var result: [String] = []
+        var i = 0
+        while i < arguments.count {
+            let argument = arguments[i]
+            if argument == "--pg" {
+                let next = i + 1 < arguments.count ? arguments[i + 1] : nil
+                if let next, looksLikeConninfo(next) {
+                    result += [argument, next]
+                    i += 2
+                    continue
+                }
+                result.append("--pg=")
+            } else {
+                result.append(argument)
+            }
+            i += 1
+        }
+        return result
+    }
+
+    static func looksLikeConninfo(_ text: String) -> Bool {
+        text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") || (text.contains("=") && !text.hasPrefix("-"))
+    }
+}

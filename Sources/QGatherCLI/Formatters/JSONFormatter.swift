@@ -1,0 +1,106 @@
+import QGather
+
+/// `json`: one array with an object per query; `ndjson`: the same objects, one per line.
+///
+/// Each object: index, name, line, status (`ok`/`error`/`cancelled`), columns (name, type),
+/// rows (arrays; JSON null for NULL, numbers as numbers, json/jsonb embedded), rows_affected,
+/// error (code, message, line, column), start_ms, elapsed_ms.
+struct JSONFormatter: OutcomeFormatter {
+    /// One object per line (ndjson) instead of one array.
+    let lines: Bool
+    private var count = 0
+
+    init(lines: Bool) {
+        self.lines = lines
+    }
+
+    mutating func begin(into output: OutputWriter) {
+        if !lines { output.write("[") }
+    }
+
+    mutating func write(_ outcome: QueryOutcome, into output: OutputWriter) {
+        if !lines { output.write(count == 0 ? "\n" : ",\n") }
+        count += 1
+        output.write(JSONFormatter.object(for: outcome))
+        if lines { output.write("\n") }
+    }
+
+    mutating func end(into output: OutputWriter) {
+        if !lines { output.write(count == 0 ? "]\n" : "\n]\n") }
+    }
+
+    /// The JSON object describing one outcome, on one line.
+    static func object(for outcome: QueryOutcome) -> String {
+        var json = "{\"index\":\(outcome.query.index),\"name\":\(string(outcome.query.name)),\"line\":\(outcome.query.line)"
+        json += ",\"status\":\"\(outcome.status.rawValue)\""
+        switch outcome.result {
+        case .rows(let rows):
+            json += ",\"columns\":["
+            json += rows.columns.map { "{\"name\":\(string($0.name)),\"type\":\(string($0.type))}" }.joined(separator: ",")
+            json += "],\"rows\":["
+            for (r, row) in rows.rows.enumerated() {
+                if r > 0 { json += "," }
+                json += "["
+                for (i, value) in row.enumerated() {
+                    if i > 0 { json += "," }
+                    json += JSONFormatter.value(value)
+                }
+                json += "]"
+            }
+            json += "],\"rows_affected\":" + (rows.rowsAffected.map(String.init) ?? "null")
+        case .failed(let error):
+            json += ",\"error\":{\"code\":\(string(error.code)),\"message\":\(string(error.message))"
+            if let line = error.line { json += ",\"line\":\(line)" }
+            if let column = error.column { json += ",\"column\":\(column)" }
+            if let detail = error.detail { json += ",\"detail\":\(string(detail))" }
+            if let hint = error.hint { json += ",\"hint\":\(string(hint))" }
+            json += "}"
+        case .cancelled:
+            break
+        }
+        json += ",\"start_ms\":" + milliseconds(outcome.startOffset) + ",\"elapsed_ms\":" + milliseconds(outcome.duration)
+        return json + "}"
+    }
+
+    /// A value as JSON: numbers bare, NULL as null, json embedded, bytes as `\x` hex text.
+    static func value(_ value: Value) -> String {
+        switch value {
+        case .null: return "null"
+        case .integer(let i): return String(i)
+        case .real(let d): return d.isFinite ? ValueText.postgresReal(d) : "null"
+        case .decimal(let s): return s.first.map { $0 == "-" || $0.isNumber } == true ? s : string(s)
+        case .bool(let b): return b ? "true" : "false"
+        case .text(let s): return string(s)
+        case .json(let s): return s
+        case .blob(let bytes): return string(ValueText.postgresHex(bytes))
+        }
+    }
+
+    private static func milliseconds(_ duration: Duration?) -> String {
+        guard let duration else { return "null" }
+        let ms = DurationText.seconds(duration) * 1000
+        return String((ms * 1000).rounded() / 1000)
+    }
+
+    /// `text` as a JSON string literal.
+    static func string(_ text: String) -> String {
+        var out = [UInt8]()
+        out.reserveCapacity(text.utf8.count + 2)
+        out.append(UInt8(ascii: "\""))
+        let hex = Array("0123456789abcdef".utf8)
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
+            case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+            case UInt8(ascii: "\n"): out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+            case UInt8(ascii: "\r"): out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+            case UInt8(ascii: "\t"): out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+            case 0..<0x20:
+                out += Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+            default: out.append(byte)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+        return String(decoding: out, as: UTF8.self)
+    }
+}

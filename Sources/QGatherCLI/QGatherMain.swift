@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import QGather
+
+/// The `qgather` command: runs SQL batches concurrently (default), or applies migrations.
+struct QGatherCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "qgather",
+        abstract: "Run many SQL queries at once on SQLite or PostgreSQL; results in file order.",
+        version: "qgather 0.1.0",
+        subcommands: [RunCommand.self, MigrateCommand.self],
+        defaultSubcommand: RunCommand.self
+    )
+}
+
+/// Entry point: parses arguments and maps every failure to a documented exit code
+/// (usage errors exit 2, not the argument parser's 64).
+@main
+enum QGatherMain {
+    static func main() async {
+        let arguments = ArgumentRewriter.rewrite(Array(CommandLine.arguments.dropFirst()))
+        do {
+            var command = try QGatherCommand.parseAsRoot(arguments)
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let exit as ExitCode {
+            Foundation.exit(exit.rawValue)
+        } catch {
+            let code = QGatherCommand.exitCode(for: error)
+            if code == .success {
+                print(QGatherCommand.fullMessage(for: error))
+                Foundation.exit(0)
+            }
+            let message = QGatherCommand.message(for: error).replacingOccurrences(of: "Error: ", with: "")
+            StandardError.fail(message.split(separator: "\n").joined(separator: " ") + " (see 'qgather --help')")
+            Foundation.exit(ExitStatus.usage.rawValue)
+        }
+    }
+}
