@@ -1,7 +1,11 @@
+import Logging
+
 extension Database {
     /// A PostgreSQL database reached through libpq: a keyword/value conninfo, a `postgresql://`
     /// URI, or the empty string for libpq's defaults and the `PG*` environment variables.
-    public static func postgres(_ conninfo: String, maxConnections: Int = GatherOptions.defaultJobs) throws(DatabaseOpenError) -> Database {
-        throw DatabaseOpenError(target: "postgresql", message: "PostgreSQL support is not built yet")
+    /// The conninfo is parsed now; nothing connects until first use or `validate()`.
+    public static func postgres(_ conninfo: String, initSQL: [String] = [], maxConnections: Int = 8,
+                                logger: Logger = Logger(label: "qgather", factory: { _ in SwiftLogNoOpLogHandler() })) throws(DatabaseOpenError) -> Database {
+        Database(driver: try PostgresDriver(conninfo: conninfo, initSQL: initSQL), maxConnections: maxConnections, logger: logger)
     }
 }

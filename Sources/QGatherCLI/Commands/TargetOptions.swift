@@ -45,7 +45,7 @@ enum ArgumentRewriter {
                     i += 2
                     continue
                 }
-                result.append("--pg=")
+                result += ["--pg", ""]
             } else {
                 result.append(argument)
             }

@@ -1,0 +1,179 @@
+import Dispatch
+import Foundation
+import QGatherCLibPQ
+import Synchronization
+
+/// A `PGconn` confined to its own thread: `PQconnectdbParams`, `PQsendQuery` and the blocking
+/// `PQgetResult` loop all run there. Cancellation sends `PQcancel` from another thread, and the
+/// connection waits for that request to complete before it serves another query, so a late
+/// cancel can never hit the next query.
+final class PostgresConnection: DatabaseConnection {
+    private let thread: ConnectionThread
+    private let handle: PostgresHandle
+    private let conninfo: PostgresConninfo
+    private let usable = Atomic<Bool>(true)
+    private let pendingCancels = DispatchGroup()
+
+    private init(thread: ConnectionThread, handle: PostgresHandle, conninfo: PostgresConninfo) {
+        self.thread = thread
+        self.handle = handle
+        self.conninfo = conninfo
+    }
+
+    /// Connects on a new thread and runs `setup` statements.
+    static func connect(_ conninfo: PostgresConninfo, setup: [String], threadName: String) async throws(DatabaseOpenError) -> PostgresConnection {
+        let thread = ConnectionThread(name: threadName)
+        let displayName = conninfo.displayName
+        let connected: Result<PostgresHandle, DatabaseOpenError>
+        do {
+            connected = try await thread.run { () -> Result<PostgresHandle, DatabaseOpenError> in
+                let parameters = conninfo.connectParameters
+                let connection = withCStringArray(parameters.map(\.keyword)) { keywords in
+                    withCStringArray(parameters.map(\.value)) { values in
+                        PQconnectdbParams(keywords, values, 0)
+                    }
+                }
+                guard let connection else {
+                    return .failure(DatabaseOpenError(target: displayName, message: "out of memory"))
+                }
+                guard PQstatus(connection) == CONNECTION_OK else {
+                    let message = conninfo.scrub(String(cString: PQerrorMessage(connection)))
+                    PQfinish(connection)
+                    return .failure(DatabaseOpenError(target: displayName, message: message))
+                }
+                PQsetNoticeProcessor(connection, { _, _ in }, nil)  // notices would go to stderr unasked
+                for sql in setup {
+                    let result = PQexec(connection, sql)
+                    defer { PQclear(result) }
+                    let status = PQresultStatus(result)
+                    if status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK {
+                        let message = conninfo.scrub(String(cString: PQerrorMessage(connection)))
+                        PQfinish(connection)
+                        return .failure(DatabaseOpenError(target: displayName, message: "init statement failed: \(message)"))
+                    }
+                }
+                return .success(PostgresHandle(connection: connection, cancel: PQgetCancel(connection)))
+            }
+        } catch {
+            thread.stop()
+            throw DatabaseOpenError(target: displayName, message: "\(error)")
+        }
+        switch connected {
+        case .success(let handle): return PostgresConnection(thread: thread, handle: handle, conninfo: conninfo)
+        case .failure(let error):
+            thread.stop()
+            throw error
+        }
+    }
+
+    var isUsable: Bool { usable.load(ordering: .relaxed) }
+
+    func execute(_ query: Query, control: QueryControl) async throws(QueryError) -> RowSet {
+        let result: Result<RowSet, QueryError>
+        do {
+            result = try await withTaskCancellationHandler {
+                try await thread.run { [self] in runOnThread(query, control: control) }
+            } onCancel: {
+                control.stop(.cancelled)
+            }
+        } catch {
+            throw QueryError(kind: .connectionLost, code: "internal", message: "\(error)")
+        }
+        switch result {
+        case .success(let rows): return rows
+        case .failure(var error):
+            error.attach(to: query)
+            throw error
+        }
+    }
+
+    /// Sends the query, collects its results and leaves the connection idle (or marks it broken).
+    private func runOnThread(_ query: Query, control: QueryControl) -> Result<RowSet, QueryError> {
+        let connection = handle.connection
+        let handle = self.handle
+        let pendingCancels = self.pendingCancels
+        let stopReason = control.begin {
+            // PQcancel blocks on a round trip to the server: send it from elsewhere, and make
+            // this connection wait for it before it serves another query.
+            guard handle.cancel != nil else { return }
+            pendingCancels.enter()
+            DispatchQueue.global().async {
+                var buffer = [CChar](repeating: 0, count: 256)
+                _ = PQcancel(handle.cancel, &buffer, Int32(buffer.count))
+                pendingCancels.leave()
+            }
+        }
+        if let stopReason { return .failure(QueryControl.error(for: stopReason)) }
+
+        var outcome: Result<RowSet, QueryError>
+        if PQsendQuery(connection, query.sql) == 0 {
+            outcome = .failure(connectionError())
+        } else {
+            outcome = .success(RowSet(columns: [], rows: [], rowsAffected: 0, realRendering: .postgres))
+            var failure: QueryError?
+            while let result = PQgetResult(connection) {
+                defer { PQclear(result) }
+                switch PQresultStatus(result) {
+                case PGRES_TUPLES_OK, PGRES_SINGLE_TUPLE:
+                    if failure == nil { outcome = .success(PostgresResultDecoder.rows(of: result)) }
+                case PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
+                    if failure == nil {
+                        let tuples = String(cString: PQcmdTuples(result))
+                        outcome = .success(RowSet(columns: [], rows: [], rowsAffected: Int(tuples) ?? 0, realRendering: .postgres))
+                    }
+                case PGRES_COPY_IN, PGRES_COPY_OUT, PGRES_COPY_BOTH:
+                    failure = QueryError(kind: .database, code: "0A000", message: "COPY is not supported in a batch")
+                    PQputCopyEnd(connection, "COPY is not supported by qgather")
+                default:
+                    if failure == nil { failure = PostgresResultDecoder.error(of: result, sql: query.sql, scrub: conninfo.scrub) }
+                }
+            }
+            if let failure { outcome = .failure(failure) }
+        }
+        let reason = control.end()
+        pendingCancels.wait()  // a cancel in flight must land before the next query is sent
+
+        if PQstatus(connection) != CONNECTION_OK {
+            usable.store(false, ordering: .relaxed)
+            if case .failure(var error) = outcome {
+                error.kind = .connectionLost
+                return .failure(error)
+            }
+            return .failure(connectionError())
+        }
+        if PQtransactionStatus(connection) != PQTRANS_IDLE {
+            // Never hand out a connection in a transaction (a failed or cancelled one included).
+            PQclear(PQexec(connection, "ROLLBACK"))
+            if PQtransactionStatus(connection) != PQTRANS_IDLE { usable.store(false, ordering: .relaxed) }
+        }
+        if case .failure(let error) = outcome, error.code == "57014", let reason {
+            return .failure(QueryControl.error(for: reason))
+        }
+        return outcome
+    }
+
+    private func connectionError() -> QueryError {
+        usable.store(false, ordering: .relaxed)
+        let message = conninfo.scrub(String(cString: PQerrorMessage(handle.connection)))
+        return QueryError(kind: .connectionLost, code: "08006", message: message.isEmpty ? "connection to server lost" : message)
+    }
+
+    func close() async {
+        let handle = self.handle
+        _ = try? await thread.run {
+            if let cancel = handle.cancel { PQfreeCancel(cancel) }
+            PQfinish(handle.connection)
+        }
+        usable.store(false, ordering: .relaxed)
+        thread.stop()
+    }
+}
+
+/// Calls `body` with a NULL-terminated array of C strings.
+private func withCStringArray<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
+    let duplicates = strings.map { strdup($0) }
+    defer { duplicates.forEach { free($0) } }
+    var pointers: [UnsafePointer<CChar>?] = duplicates.map { UnsafePointer($0) }
+    pointers.append(nil)
+    return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import QGatherCLibPQ
+
+/// A parsed libpq conninfo (keyword/value string or `postgresql://` URI), with the password
+/// kept out of every rendering.
+struct PostgresConninfo: Sendable {
+    /// The keyword/value pairs the user set (libpq's parse), password included.
+    let options: [(keyword: String, value: String)]
+    /// The password, if one was given, so it can be scrubbed from any message.
+    let password: String?
+
+    /// Parses `text`; the empty string means libpq's defaults and the PG* environment.
+    init(_ text: String) throws(DatabaseOpenError) {
+        var errorMessage: UnsafeMutablePointer<CChar>?
+        guard let parsed = PQconninfoParse(text, &errorMessage) else {
+            let reason = errorMessage.map { String(cString: $0) } ?? "invalid connection string"
+            if let errorMessage { PQfreemem(errorMessage) }
+            throw DatabaseOpenError(target: "postgresql", message: "bad connection string: " + PostgresConninfo.oneLine(reason))
+        }
+        defer { PQconninfoFree(parsed) }
+        var options: [(String, String)] = []
+        var password: String?
+        var option = parsed
+        while let keyword = option.pointee.keyword {
+            if let value = option.pointee.val {
+                let key = String(cString: keyword)
+                let text = String(cString: value)
+                options.append((key, text))
+                if key == "password" { password = text }
+            }
+            option += 1
+        }
+        self.options = options
+        self.password = password ?? ProcessInfo.processInfo.environment["PGPASSWORD"]
+    }
+
+    /// The value set for `keyword`, if any.
+    func value(_ keyword: String) -> String? {
+        options.first { $0.keyword == keyword }?.value
+    }
+
+    /// A description for messages: host, port, database and user, never the password.
+    var displayName: String {
+        let environment = ProcessInfo.processInfo.environment
+        var parts: [String] = []
+        for (keyword, variable) in [("host", "PGHOST"), ("port", "PGPORT"), ("dbname", "PGDATABASE"), ("user", "PGUSER")] {
+            if let value = value(keyword) ?? environment[variable], !value.isEmpty { parts.append("\(keyword)=\(value)") }
+        }
+        return parts.isEmpty ? "postgresql (libpq defaults)" : "postgresql " + parts.joined(separator: " ")
+    }
+
+    /// Keywords and values to connect with: the user's, plus `application_name=qgather` and a
+    /// 10 s connect timeout unless the user (or PGAPPNAME / PGCONNECT_TIMEOUT) set them.
+    var connectParameters: [(keyword: String, value: String)] {
+        let environment = ProcessInfo.processInfo.environment
+        var result = options
+        if value("application_name") == nil && environment["PGAPPNAME"] == nil { result.append(("application_name", "qgather")) }
+        if value("connect_timeout") == nil && environment["PGCONNECT_TIMEOUT"] == nil { result.append(("connect_timeout", "10")) }
+        return result
+    }
+
+    /// `message` on one line with the password (if any) replaced by `***`.
+    func scrub(_ message: String) -> String {
+        var text = PostgresConninfo.oneLine(message)
+        if let password, !password.isEmpty { text = text.replacingOccurrences(of: password, with: "***") }
+        return text
+    }
+
+    static func oneLine(_ message: String) -> String {
+        message.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }.joined(separator: " ")
+    }
+}

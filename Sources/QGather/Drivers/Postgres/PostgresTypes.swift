@@ -1,0 +1,83 @@
+import QGatherCLibPQ
+
+/// Built-in PostgreSQL type OIDs and how their text is decoded into `Value`.
+enum PostgresTypes {
+    /// Type names of the built-in OIDs a report meets; others show as `oid:N`.
+    static let names: [UInt32: String] = [
+        16: "bool", 17: "bytea", 18: "char", 19: "name", 20: "int8", 21: "int2", 23: "int4", 25: "text", 26: "oid",
+        114: "json", 142: "xml", 650: "cidr", 700: "float4", 701: "float8", 790: "money", 829: "macaddr", 869: "inet",
+        1000: "_bool", 1005: "_int2", 1007: "_int4", 1009: "_text", 1016: "_int8", 1021: "_float4", 1022: "_float8",
+        1042: "bpchar", 1043: "varchar", 1082: "date", 1083: "time", 1114: "timestamp", 1184: "timestamptz",
+        1186: "interval", 1231: "_numeric", 1266: "timetz", 1560: "bit", 1562: "varbit", 1700: "numeric",
+        2249: "record", 2278: "void", 2950: "uuid", 3802: "jsonb", 3904: "int4range", 3926: "int8range",
+        705: "unknown", 1015: "_varchar", 2951: "_uuid", 3807: "_jsonb", 1182: "_date", 1115: "_timestamp", 1185: "_timestamptz",
+    ]
+
+    /// The name of `oid`.
+    static func name(_ oid: UInt32) -> String {
+        names[oid] ?? "oid:\(oid)"
+    }
+
+    /// Decodes the server's text for a value of type `oid`.
+    static func decode(_ bytes: UnsafeBufferPointer<UInt8>, oid: UInt32) -> Value {
+        switch oid {
+        case 20, 21, 23, 26:
+            return parseInteger(bytes).map(Value.integer) ?? .text(String(decoding: bytes, as: UTF8.self))
+        case 700, 701:
+            let text = String(decoding: bytes, as: UTF8.self)
+            return Double(text).map(Value.real) ?? .text(text)
+        case 1700:
+            return .decimal(String(decoding: bytes, as: UTF8.self))
+        case 16:
+            return .bool(bytes.first == UInt8(ascii: "t"))
+        case 114, 3802:
+            return .json(String(decoding: bytes, as: UTF8.self))
+        case 17:
+            return .blob(decodeHex(bytes))
+        default:
+            return .text(String(decoding: bytes, as: UTF8.self))
+        }
+    }
+
+    private static func parseInteger(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
+        guard !bytes.isEmpty else { return nil }
+        var negative = false
+        var index = 0
+        if bytes[0] == UInt8(ascii: "-") {
+            negative = true
+            index = 1
+        }
+        guard index < bytes.count else { return nil }
+        var value: Int64 = 0
+        while index < bytes.count {
+            let digit = bytes[index] &- UInt8(ascii: "0")
+            guard digit < 10 else { return nil }
+            let (m, o1) = value.multipliedReportingOverflow(by: 10)
+            let (s, o2) = negative ? m.subtractingReportingOverflow(Int64(digit)) : m.addingReportingOverflow(Int64(digit))
+            if o1 || o2 { return nil }
+            value = s
+            index += 1
+        }
+        return value
+    }
+
+    /// bytea's hex output `\x0a1b...` to bytes.
+    private static func decodeHex(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        guard bytes.count >= 2, bytes[0] == UInt8(ascii: "\\"), bytes[1] == UInt8(ascii: "x") else { return Array(bytes) }
+        func nibble(_ c: UInt8) -> UInt8 {
+            switch c {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
+            default: return c &- UInt8(ascii: "A") &+ 10
+            }
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity((bytes.count - 2) / 2)
+        var i = 2
+        while i + 1 < bytes.count {
+            out.append(nibble(bytes[i]) << 4 | nibble(bytes[i + 1]))
+            i += 2
+        }
+        return out
+    }
+}
