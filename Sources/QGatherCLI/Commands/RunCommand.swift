@@ -33,7 +33,7 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let gatherOptions = options.gatherOptions
+        let gatherOptions = options.gatherOptions(defaultJobs: target.target.defaultJobs)
         let database: Database
         do {
             database = try DatabaseFactory.make(target.target, poolSize: options.poolSize ?? gatherOptions.jobs)

@@ -3,7 +3,7 @@ import QGather
 
 /// How a batch runs and prints.
 struct RunOptions: ParsableArguments {
-    @Option(name: [.short, .long], help: "Queries in flight at once (1-1000; default: number of cores).")
+    @Option(name: [.short, .long], help: "Queries in flight at once (1-1000; default: number of cores for SQLite, 8 for PostgreSQL).")
     var jobs: Int?
 
     @Option(name: .long, help: "Most connections the pool opens (default: --jobs).")
@@ -29,8 +29,8 @@ struct RunOptions: ParsableArguments {
         }
     }
 
-    /// The gather options these flags describe.
-    var gatherOptions: GatherOptions {
-        GatherOptions(jobs: jobs, policy: keepGoing ? .collect : .failFast, timeout: timeout.flatMap(DurationText.parse))
+    /// The gather options these flags describe; `defaultJobs` applies when `--jobs` is not given.
+    func gatherOptions(defaultJobs: Int) -> GatherOptions {
+        GatherOptions(jobs: jobs ?? defaultJobs, policy: keepGoing ? .collect : .failFast, timeout: timeout.flatMap(DurationText.parse))
     }
 }

@@ -27,6 +27,15 @@ struct TargetOptions: ParsableArguments {
     enum Target {
         case sqlite(String)
         case postgres(String)
+
+        /// Queries in flight by default: SQLite computes in-process, so one per core; a
+        /// PostgreSQL server does the work, so more queries than local cores pay off.
+        var defaultJobs: Int {
+            switch self {
+            case .sqlite: return GatherOptions.defaultJobs
+            case .postgres: return 8
+            }
+        }
     }
 }
 

@@ -1,0 +1,118 @@
+import Foundation
+import Testing
+
+/// Runs the built `qgather` executable and captures its exit status and output.
+enum CLIRunner {
+    /// What one run of the binary produced.
+    struct Result {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+        let seconds: Double
+    }
+
+    /// The package root (this file is Tests/QGatherCLITests/Support/CLIRunner.swift).
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The `qgather` executable: `QGATHER_BIN`, or the one built next to the test bundle.
+    static let binary: String = {
+        if let path = ProcessInfo.processInfo.environment["QGATHER_BIN"] { return path }
+        let buildDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        return buildDirectory.appendingPathComponent("qgather").path
+    }()
+
+    /// Starts the binary with `arguments`; standard output and error go to temporary files.
+    static func start(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
+                      directory: URL? = nil) throws -> (Process, URL, URL) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        process.currentDirectoryURL = directory ?? packageRoot
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("qgather-out-\(UUID().uuidString)")
+        let err = FileManager.default.temporaryDirectory.appendingPathComponent("qgather-err-\(UUID().uuidString)")
+        FileManager.default.createFile(atPath: out.path, contents: nil)
+        FileManager.default.createFile(atPath: err.path, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: out)
+        process.standardError = try FileHandle(forWritingTo: err)
+        if let stdin {
+            let input = FileManager.default.temporaryDirectory.appendingPathComponent("qgather-in-\(UUID().uuidString)")
+            try stdin.write(to: input, atomically: true, encoding: .utf8)
+            process.standardInput = try FileHandle(forReadingFrom: input)
+        } else {
+            process.standardInput = FileHandle.nullDevice
+        }
+        try process.run()
+        return (process, out, err)
+    }
+
+    /// Waits for a started process (killing it after `timeout` seconds) and collects its output.
+    static func finish(_ process: Process, _ out: URL, _ err: URL, started: Date, timeout: Double = 60) -> Result {
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { usleep(10_000) }
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+            Issue.record("qgather did not finish within \(timeout) s")
+        }
+        process.waitUntilExit()
+        let result = Result(status: process.terminationStatus,
+                            stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
+                            stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "",
+                            seconds: Date().timeIntervalSince(started))
+        try? FileManager.default.removeItem(at: out)
+        try? FileManager.default.removeItem(at: err)
+        return result
+    }
+
+    /// Runs the binary to completion.
+    static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
+                    directory: URL? = nil, timeout: Double = 60) throws -> Result {
+        let started = Date()
+        let (process, out, err) = try start(arguments, stdin: stdin, environment: environment, directory: directory)
+        return finish(process, out, err, started: started, timeout: timeout)
+    }
+
+    /// Runs another program (sqlite3, psql) and returns its standard output.
+    static func tool(_ path: String, _ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, stdout: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}
+
+/// A temporary directory removed when the test is done with it.
+final class TemporaryDirectory {
+    let url: URL
+
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("qgather-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    /// A path inside the directory.
+    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+
+    /// Writes `text` to `name` and returns its path.
+    @discardableResult
+    func write(_ name: String, _ text: String) throws -> String {
+        let path = path(name)
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+}
