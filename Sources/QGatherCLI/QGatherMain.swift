@@ -7,6 +7,18 @@ struct QGatherCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "qgather",
         abstract: "Run many SQL queries at once on SQLite or PostgreSQL; results in file order.",
+        discussion: """
+        Examples:
+          qgather SampleData/dashboard.sql --db SampleData/sample.db --timing
+          qgather report.sql --db shop.db --jobs 4 --format csv > report.csv
+          qgather checks.sql --db shop.db --keep-going --timeout 30s
+          qgather report.sql --pg 'host=/var/run/postgresql dbname=shop' --format json
+          qgather migrate --db shop.db --dir Migrations
+
+        Run 'qgather help run' for every option of a batch run.
+        Exit codes: 0 ok, 1 a query failed, 2 bad usage or input, 3 database cannot be opened,
+        130 interrupted (SIGINT), 143 terminated (SIGTERM).
+        """,
         version: "qgather 0.1.0",
         subcommands: [RunCommand.self, MigrateCommand.self],
         defaultSubcommand: RunCommand.self
