@@ -35,7 +35,7 @@ CREATE TABLE calendar (
     weekday      INTEGER NOT NULL
 );
 
--- phone: NULL = never asked, '' = customer explicitly left it blank.
+-- phone: NULL = never asked, empty string = customer explicitly left it blank.
 -- referred_by: NULL = not referred by another customer.
 CREATE TABLE customers (
     id               INTEGER PRIMARY KEY,

@@ -138,7 +138,12 @@ SELECT c.i,
        lower(f.name) || '.' || lower(l.name) || CAST(c.i AS TEXT) || '@example.com',
        CASE WHEN c.h2 % 100 < 17 THEN NULL
             WHEN c.h2 % 100 < 21 THEN ''
-            ELSE '+' || CAST(c.country_id * 7 + 10 AS TEXT) || '-555-' || CAST(1000 + c.h3 % 9000 AS TEXT) END,
+            ELSE '+' || CASE c.country_id
+                             WHEN 1 THEN '1' WHEN 2 THEN '1' WHEN 3 THEN '52' WHEN 4 THEN '55'
+                             WHEN 5 THEN '54' WHEN 6 THEN '44' WHEN 7 THEN '49' WHEN 8 THEN '33'
+                             WHEN 9 THEN '34' WHEN 10 THEN '31' WHEN 11 THEN '81' WHEN 12 THEN '61'
+                             WHEN 13 THEN '91' ELSE '65' END
+                 || '-555-' || CAST(1000 + c.h3 % 9000 AS TEXT) END,
        c.country_id,
        cal.day,
        CASE WHEN c.i > 40 AND c.h4 % 100 < 27 THEN 1 + c.h3 % (c.i - 1) ELSE NULL END,
@@ -222,7 +227,7 @@ cn AS (
            sday,
            CASE WHEN id > 1900 OR g % 29 = 0 THEN 0
                 WHEN g % 8 = 0 THEN 1
-                ELSE 2 + (g / 29 % 70) * (g / 29 % 70) * (1096 - sday) / 54000 END AS norders
+                ELSE 2 + (g / 29 % 70) * (g / 29 % 70) * (1096 - sday) / 60000 END AS norders
     FROM c
 ),
 raw AS (
