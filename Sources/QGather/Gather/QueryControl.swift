@@ -1,7 +1,13 @@
+import Dispatch
 import Synchronization
 
 /// Lets another task interrupt one running query, safely: an interrupt only reaches the
 /// database while this query is the one running, never the next query on the same connection.
+///
+/// An interrupt can land in the instant between the driver registering the query and the
+/// database starting it (`sqlite3_step` clears a pending interrupt; a PostgreSQL backend ignores a
+/// cancel that arrives while it is idle). So after a stop the interrupt is repeated, with
+/// backoff, until the driver reports the query ended.
 public final class QueryControl: Sendable {
     /// Why a query was stopped.
     public enum StopReason: Sendable, Equatable {
@@ -24,10 +30,24 @@ public final class QueryControl: Sendable {
 
     /// Asks the query to stop; the first reason wins. Interrupts the database if the query is running.
     public func stop(_ reason: StopReason) {
-        state.withLock { s in
-            guard s.reason == nil, !s.finished else { return }
+        let repeatInterrupt: Bool = state.withLock { s in
+            guard s.reason == nil, !s.finished else { return false }
             s.reason = reason
             s.interrupt?()
+            return true
+        }
+        if repeatInterrupt { scheduleRepeat(after: 0.02) }
+    }
+
+    /// Interrupts again while the query has not ended (see the type's documentation).
+    private func scheduleRepeat(after seconds: Double) {
+        DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { [self] in
+            let running: Bool = state.withLock { s in
+                guard !s.finished else { return false }
+                s.interrupt?()
+                return true
+            }
+            if running { scheduleRepeat(after: min(seconds * 2, 0.5)) }
         }
     }
 

@@ -30,6 +30,17 @@ enum PostgresServer {
         return Int(count.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
     }
 
+    /// Waits (up to 20 s, for a loaded machine) until `count` queries of `applicationName` are active.
+    static func waitForActive(applicationName: String, count: Int) throws -> Int {
+        var active = -1
+        for _ in 0..<200 {
+            active = try activeQueries(applicationName: applicationName)
+            if active == count { break }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        return active
+    }
+
     /// A new empty database; returns its conninfo.
     static func freshDatabase() throws -> String {
         let name = "qg_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()

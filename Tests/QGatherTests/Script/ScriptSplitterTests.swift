@@ -17,6 +17,12 @@ private func splitError(_ text: String, _ dialect: SQLDialect) -> ScriptError? {
     }
 }
 
+/// `[line, column]` of a byte offset in `query`'s SQL.
+private func lineAndColumn(_ query: Query, _ offset: Int) -> [Int] {
+    let location = query.location(ofByteOffset: offset)
+    return [location.line, location.column]
+}
+
 private let bothDialects: [SQLDialect] = [.sqlite, .postgres]
 
 @Suite struct ScriptSplitterTests {
@@ -80,13 +86,14 @@ private let bothDialects: [SQLDialect] = [.sqlite, .postgres]
     }
 
     @Test func postgresBlockCommentsNest() throws {
-        let queries = try split("SELECT 1 /* a /* b */ ; */; SELECT 2;", .postgres)
-        #expect(queries.map(\.sql) == ["SELECT 1 /* a /* b */ ; */", "SELECT 2"])
+        let queries = try split("SELECT 1 /* a /* b */ ; */ + 1; SELECT 2;", .postgres)
+        #expect(queries.map(\.sql) == ["SELECT 1 /* a /* b */ ; */ + 1", "SELECT 2"])
     }
 
     @Test func sqliteBlockCommentEndsAtFirstClose() throws {
-        let queries = try split("SELECT 1 /* a /* b */ ; */; SELECT 2;", .sqlite)
-        #expect(queries.map(\.sql) == ["SELECT 1 /* a /* b */", "*/", "SELECT 2"])
+        let queries = try split("SELECT 1 /* a /* b */ ; */ + 1; SELECT 2;", .sqlite)
+        // The comment ends at the first `*/`; a trailing comment is not part of the statement.
+        #expect(queries.map(\.sql) == ["SELECT 1", "*/ + 1", "SELECT 2"])
     }
 
     // MARK: Dollar quotes and parameters
@@ -345,7 +352,7 @@ private let bothDialects: [SQLDialect] = [.sqlite, .postgres]
         let error = try #require(splitError(text, .postgres))
         #expect(error.line == 2)
         #expect(error.message == "unterminated comment")
-        #expect(try split(text, .sqlite).map(\.sql) == ["SELECT 1", "SELECT 2 /* a /* b */"])
+        #expect(try split(text, .sqlite).map(\.sql) == ["SELECT 1", "SELECT 2"])
     }
 
     @Test func postgresUnterminatedDollarQuoteThrowsWithItsStartLine() throws {
@@ -376,25 +383,25 @@ private let bothDialects: [SQLDialect] = [.sqlite, .postgres]
 
     @Test func locationOfByteOffsetMapsToFileLineAndColumn() {
         let query = Query("SELECT\n  x FROM t", line: 3, column: 5)
-        #expect(query.location(ofByteOffset: 0) == (line: 3, column: 5))
-        #expect(query.location(ofByteOffset: 3) == (line: 3, column: 8))
-        #expect(query.location(ofByteOffset: 6) == (line: 3, column: 11))
-        #expect(query.location(ofByteOffset: 7) == (line: 4, column: 1))
-        #expect(query.location(ofByteOffset: 9) == (line: 4, column: 3))
+        #expect(lineAndColumn(query, 0) == [3, 5])
+        #expect(lineAndColumn(query, 3) == [3, 8])
+        #expect(lineAndColumn(query, 6) == [3, 11])
+        #expect(lineAndColumn(query, 7) == [4, 1])
+        #expect(lineAndColumn(query, 9) == [4, 3])
     }
 
     @Test func locationOfByteOffsetCountsCharactersNotBytes() {
         let query = Query("SELECT '\u{E9}', x", line: 1, column: 1)
         // "SELECT '" is 8 bytes, é is 2 bytes, then "', " and x at byte 13.
-        #expect(query.location(ofByteOffset: 13) == (line: 1, column: 13))
+        #expect(lineAndColumn(query, 13) == [1, 13])
     }
 
     @Test func splitQueriesLocateOffsetsInTheirFile() throws {
         let queries = try split("SELECT 1; SELECT a,\n  bad FROM t;", .sqlite)
         let second = try #require(queries.last)
-        #expect((second.line, second.column) == (1, 11))
-        let offset = Array(second.sql.utf8).firstIndex(of: UInt8(ascii: "b"))!
-        #expect(second.location(ofByteOffset: offset) == (line: 2, column: 3))
+        #expect([second.line, second.column] == [1, 11])
+        let offset = try #require(Array(second.sql.utf8).firstIndex(of: UInt8(ascii: "b")))
+        #expect(lineAndColumn(second, offset) == [2, 3])
     }
 
     @Test func batchRenumbersQueriesAndTheirPositionalNames() {
