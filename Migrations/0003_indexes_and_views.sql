@@ -25,3 +25,7 @@ SELECT o.id AS order_id,
 FROM orders o
 LEFT JOIN order_items oi ON oi.order_id = o.id
 GROUP BY o.id, o.customer_id, o.order_date, o.status, o.coupon_code, o.shipping_cents;
+
+-- Planner statistics: without them PostgreSQL picks nested loops for the heavy dashboard
+-- queries (80 s instead of 1.5 s on a fresh database). Valid in a transaction on both engines.
+ANALYZE;
