@@ -15,7 +15,7 @@ struct BatchPrinter {
         let started = clock.now
         let stream = database.outcomes(batch, options: options)
         let signals = SignalWatcher { stream.cancel() }
-        var timings: [TimingReport.Entry] = []  // rows are printed and dropped; only timings are kept
+        var timings: [TimingReport.Entry] = []  // rows are printed and dropped; only timings are kept (--timing)
         var failed = 0
         var cancelled = 0
 
@@ -31,7 +31,7 @@ struct BatchPrinter {
             case .cancelled:
                 cancelled += 1
             }
-            timings.append(TimingReport.Entry(outcome))
+            if timing { timings.append(TimingReport.Entry(outcome)) }
         }
         formatter.end(into: output)
         output.flush()
