@@ -69,10 +69,22 @@ final class PostgresConnection: DatabaseConnection {
     var isUsable: Bool { usable.load(ordering: .relaxed) }
 
     func execute(_ query: Query, control: QueryControl) async throws(QueryError) -> RowSet {
-        let result: Result<RowSet, QueryError>
+        let rowSets = try await run([query], inTransaction: false, control: control)
+        return rowSets.last ?? RowSet(columns: [], rows: [], rowsAffected: 0, realRendering: .postgres)
+    }
+
+    /// Runs the queries between `BEGIN` and `COMMIT` in one trip to this connection's thread:
+    /// the connection rolls back any transaction still open when a call ends, so a transaction
+    /// cannot span several `execute` calls.
+    func executeInTransaction(_ queries: [Query]) async throws(QueryError) -> [RowSet] {
+        try await run(queries, inTransaction: true, control: QueryControl())
+    }
+
+    private func run(_ queries: [Query], inTransaction: Bool, control: QueryControl) async throws(QueryError) -> [RowSet] {
+        let result: Result<[RowSet], QueryError>
         do {
             result = try await withTaskCancellationHandler {
-                try await thread.run { [self] in runOnThread(query, control: control) }
+                try await thread.run { [self] in runOnThread(queries, inTransaction: inTransaction, control: control) }
             } onCancel: {
                 control.stop(.cancelled)
             }
@@ -80,15 +92,17 @@ final class PostgresConnection: DatabaseConnection {
             throw QueryError(kind: .connectionLost, code: "internal", message: "\(error)")
         }
         switch result {
-        case .success(let rows): return rows
+        case .success(let rowSets): return rowSets
         case .failure(var error):
-            error.attach(to: query)
+            if error.query == nil, queries.count == 1 { error.attach(to: queries[0]) }
             throw error
         }
     }
 
-    /// Sends the query, collects its results and leaves the connection idle (or marks it broken).
-    private func runOnThread(_ query: Query, control: QueryControl) -> Result<RowSet, QueryError> {
+    /// Sends the queries one after another (stopping at the first error, which is attached to
+    /// its query), within `BEGIN` ... `COMMIT` if asked, and leaves the connection idle (or
+    /// marks it broken).
+    private func runOnThread(_ queries: [Query], inTransaction: Bool, control: QueryControl) -> Result<[RowSet], QueryError> {
         let connection = handle.connection
         let handle = self.handle
         let pendingCancels = self.pendingCancels
@@ -105,30 +119,27 @@ final class PostgresConnection: DatabaseConnection {
         }
         if let stopReason { return .failure(QueryControl.error(for: stopReason)) }
 
-        var outcome: Result<RowSet, QueryError>
-        if PQsendQuery(connection, query.sql) == 0 {
-            outcome = .failure(connectionError())
-        } else {
-            outcome = .success(RowSet(columns: [], rows: [], rowsAffected: 0, realRendering: .postgres))
-            var failure: QueryError?
-            while let result = PQgetResult(connection) {
-                defer { PQclear(result) }
-                switch PQresultStatus(result) {
-                case PGRES_TUPLES_OK, PGRES_SINGLE_TUPLE:
-                    if failure == nil { outcome = .success(PostgresResultDecoder.rows(of: result)) }
-                case PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
-                    if failure == nil {
-                        let tuples = String(cString: PQcmdTuples(result))
-                        outcome = .success(RowSet(columns: [], rows: [], rowsAffected: Int(tuples) ?? 0, realRendering: .postgres))
-                    }
-                case PGRES_COPY_IN, PGRES_COPY_OUT, PGRES_COPY_BOTH:
-                    failure = QueryError(kind: .database, code: "0A000", message: "COPY is not supported in a batch")
-                    PQputCopyEnd(connection, "COPY is not supported by qgather")
-                default:
-                    if failure == nil { failure = PostgresResultDecoder.error(of: result, sql: query.sql, scrub: conninfo.scrub) }
+        var outcome: Result<[RowSet], QueryError> = .success([])
+        var rowSets: [RowSet] = []
+        steps: do {
+            if inTransaction, case .failure(let error) = send("BEGIN") {
+                outcome = .failure(error)
+                break steps
+            }
+            for query in queries {
+                switch send(query.sql) {
+                case .success(let rows): rowSets.append(rows)
+                case .failure(var error):
+                    error.attach(to: query)
+                    outcome = .failure(error)
+                    break steps
                 }
             }
-            if let failure { outcome = .failure(failure) }
+            if inTransaction, case .failure(let error) = send("COMMIT") {  // a deferred constraint fails here
+                outcome = .failure(error)
+                break steps
+            }
+            outcome = .success(rowSets)
         }
         let reason = control.end()
         pendingCancels.wait()  // a cancel in flight must land before the next query is sent
@@ -147,8 +158,37 @@ final class PostgresConnection: DatabaseConnection {
             if PQtransactionStatus(connection) != PQTRANS_IDLE { usable.store(false, ordering: .relaxed) }
         }
         if case .failure(let error) = outcome, error.code == "57014", let reason {
-            return .failure(QueryControl.error(for: reason))
+            var stopped = QueryControl.error(for: reason)
+            if let query = error.query { stopped.attach(to: query) }
+            return .failure(stopped)
         }
+        return outcome
+    }
+
+    /// Sends one SQL text and collects every result; the last result set (or change count) wins.
+    private func send(_ sql: String) -> Result<RowSet, QueryError> {
+        let connection = handle.connection
+        guard PQsendQuery(connection, sql) != 0 else { return .failure(connectionError()) }
+        var outcome: Result<RowSet, QueryError> = .success(RowSet(columns: [], rows: [], rowsAffected: 0, realRendering: .postgres))
+        var failure: QueryError?
+        while let result = PQgetResult(connection) {
+            defer { PQclear(result) }
+            switch PQresultStatus(result) {
+            case PGRES_TUPLES_OK, PGRES_SINGLE_TUPLE:
+                if failure == nil { outcome = .success(PostgresResultDecoder.rows(of: result)) }
+            case PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
+                if failure == nil {
+                    let tuples = String(cString: PQcmdTuples(result))
+                    outcome = .success(RowSet(columns: [], rows: [], rowsAffected: Int(tuples) ?? 0, realRendering: .postgres))
+                }
+            case PGRES_COPY_IN, PGRES_COPY_OUT, PGRES_COPY_BOTH:
+                failure = QueryError(kind: .database, code: "0A000", message: "COPY is not supported in a batch")
+                PQputCopyEnd(connection, "COPY is not supported by qgather")
+            default:
+                if failure == nil { failure = PostgresResultDecoder.error(of: result, sql: sql, scrub: conninfo.scrub) }
+            }
+        }
+        if let failure { return .failure(failure) }
         return outcome
     }
 
