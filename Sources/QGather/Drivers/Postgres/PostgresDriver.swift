@@ -18,6 +18,6 @@ public final class PostgresDriver: DatabaseDriver {
 
     public func connect() async throws(DatabaseOpenError) -> any DatabaseConnection {
         let n = counter.add(1, ordering: .relaxed).newValue
-        return try await PostgresConnection.connect(conninfo, setup: initSQL, threadName: "qgather-pg-\(n)")
+        return try await PostgresConnection.connect(conninfo, setup: initSQL, threadName: "qg-pg-\(n)")
     }
 }

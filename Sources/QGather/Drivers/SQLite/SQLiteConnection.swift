@@ -7,17 +7,20 @@ import Synchronization
 final class SQLiteConnection: DatabaseConnection {
     private let thread: ConnectionThread
     private let handle: SQLiteHandle
+    private let busyWait: SQLiteBusyWait
     private let usable = Atomic<Bool>(true)
 
-    private init(thread: ConnectionThread, handle: SQLiteHandle) {
+    private init(thread: ConnectionThread, handle: SQLiteHandle, busyWait: SQLiteBusyWait) {
         self.thread = thread
         self.handle = handle
+        self.busyWait = busyWait
     }
 
     /// Opens `filename` (a path or `file:` URI) with `flags` on a new thread and runs `setup` statements.
     static func open(filename: String, flags: Int32, busyTimeoutMilliseconds: Int32, setup: [String],
                      displayName: String, threadName: String) async throws(DatabaseOpenError) -> SQLiteConnection {
         let thread = ConnectionThread(name: threadName)
+        let busyWait = SQLiteBusyWait(timeoutMilliseconds: busyTimeoutMilliseconds)
         let opened: Result<SQLiteHandle, DatabaseOpenError>
         do {
             opened = try await thread.run { () -> Result<SQLiteHandle, DatabaseOpenError> in
@@ -29,7 +32,7 @@ final class SQLiteConnection: DatabaseConnection {
                     return .failure(DatabaseOpenError(target: displayName, message: message))
                 }
                 sqlite3_extended_result_codes(db, 1)
-                sqlite3_busy_timeout(db, busyTimeoutMilliseconds)
+                busyWait.install(on: db)
                 // Reading the schema proves the file is a database (SQLITE_NOTADB otherwise).
                 for (i, sql) in (["SELECT count(*) FROM sqlite_schema"] + setup).enumerated() {
                     if sqlite3_exec(db, sql, nil, nil, nil) != SQLITE_OK {
@@ -45,7 +48,7 @@ final class SQLiteConnection: DatabaseConnection {
             throw DatabaseOpenError(target: displayName, message: "\(error)")
         }
         switch opened {
-        case .success(let handle): return SQLiteConnection(thread: thread, handle: handle)
+        case .success(let handle): return SQLiteConnection(thread: thread, handle: handle, busyWait: busyWait)
         case .failure(let error):
             thread.stop()
             throw error
@@ -56,11 +59,16 @@ final class SQLiteConnection: DatabaseConnection {
 
     func execute(_ query: Query, control: QueryControl) async throws(QueryError) -> RowSet {
         let handle = self.handle
+        let busyWait = self.busyWait
         let result: Result<RowSet, QueryError>
         do {
             result = try await withTaskCancellationHandler {
                 try await thread.run { () -> Result<RowSet, QueryError> in
-                    if let reason = control.begin(interrupt: { sqlite3_interrupt(handle.pointer) }) {
+                    busyWait.reset()
+                    if let reason = control.begin(interrupt: {
+                        busyWait.interrupt()
+                        sqlite3_interrupt(handle.pointer)
+                    }) {
                         return .failure(QueryControl.error(for: reason))
                     }
                     let outcome = Result { () throws(QueryError) -> RowSet in try SQLiteStatementRunner(db: handle.pointer).run(query.sql) }
@@ -69,7 +77,8 @@ final class SQLiteConnection: DatabaseConnection {
                         // Leave the connection clean: an interrupted or failed transaction is rolled back.
                         sqlite3_exec(handle.pointer, "ROLLBACK", nil, nil, nil)
                     }
-                    if case .failure(let error) = outcome, let reason, error.code == "SQLITE_INTERRUPT" {
+                    // An interrupt ends a query with SQLITE_INTERRUPT, or with SQLITE_BUSY while it waited for a lock.
+                    if case .failure(let error) = outcome, let reason, error.code == "SQLITE_INTERRUPT" || busyWait.wasInterrupted {
                         return .failure(QueryControl.error(for: reason))
                     }
                     return outcome

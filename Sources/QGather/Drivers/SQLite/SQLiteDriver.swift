@@ -83,12 +83,13 @@ public final class SQLiteDriver: DatabaseDriver {
             let exists = FileManager.default.fileExists(atPath: filename, isDirectory: &isDirectory)
             if !exists && !options.create { throw DatabaseOpenError(target: displayName, message: "no such database file") }
             if isDirectory.boolValue { throw DatabaseOpenError(target: displayName, message: "is a directory, not a database file") }
+            if exists && access(filename, R_OK) != 0 { throw DatabaseOpenError(target: displayName, message: "permission denied") }
         }
         var flags = options.readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE
         if options.create && !options.readOnly { flags |= SQLITE_OPEN_CREATE }
         if isSharedMemory { flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE }
         let n = connectionCounter.add(1, ordering: .relaxed).newValue
         return try await SQLiteConnection.open(filename: filename, flags: flags, busyTimeoutMilliseconds: options.busyTimeoutMilliseconds,
-                                               setup: options.initSQL, displayName: displayName, threadName: "qgather-sqlite-\(n)")
+                                               setup: options.initSQL, displayName: displayName, threadName: "qg-sqlite-\(n)")
     }
 }
