@@ -26,15 +26,24 @@ public struct Gatherer: Sendable {
     }
 
     /// The outcomes of `batch` as an ordered asynchronous sequence. The batch starts at once;
-    /// dropping or cancelling the consumer cancels it.
+    /// dropping or cancelling the consumer cancels it. The batch runs at most `jobs` outcomes
+    /// ahead of the consumer: a slow reader (a paused pipe) holds queries back rather than
+    /// letting delivered rows pile up in memory.
     public func outcomes(_ batch: Batch) -> OutcomeStream {
         let (stream, continuation) = AsyncStream.makeStream(of: QueryOutcome.self)
+        let window = DeliveryWindow(capacity: options.jobs)
         let task = Task {
-            await run(batch) { continuation.yield($0) }
+            await run(batch) { outcome in
+                await window.acquire()
+                continuation.yield(outcome)
+            }
             continuation.finish()
         }
-        continuation.onTermination = { _ in task.cancel() }
-        return OutcomeStream(stream: stream, task: task)
+        continuation.onTermination = { _ in
+            task.cancel()
+            window.close()
+        }
+        return OutcomeStream(stream: stream, task: task, window: window)
     }
 
     /// Runs `batch`, calling `deliver` with each outcome in input order as soon as it is known.
@@ -109,24 +118,5 @@ public struct Gatherer: Sendable {
             result = error.kind == .cancelled ? .cancelled : .failed(error)
         }
         return QueryOutcome(query: query, result: result, startOffset: started - batchStart, duration: clock.now - started)
-    }
-}
-
-/// The ordered outcomes of a running batch (see `Gatherer.outcomes(_:)`).
-public struct OutcomeStream: AsyncSequence, Sendable {
-    /// Each element is one query's outcome; they arrive in input order.
-    public typealias Element = QueryOutcome
-    let stream: AsyncStream<QueryOutcome>
-    let task: Task<Void, Never>
-
-    /// Cancels the batch: every unfinished query is interrupted in the database. The sequence
-    /// still delivers every outcome (the stopped ones as cancelled) and then ends.
-    public func cancel() {
-        task.cancel()
-    }
-
-    /// Creates the iterator.
-    public func makeAsyncIterator() -> AsyncStream<QueryOutcome>.Iterator {
-        stream.makeAsyncIterator()
     }
 }
