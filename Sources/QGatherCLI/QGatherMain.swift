@@ -1,5 +1,4 @@
 import ArgumentParser
-import Dispatch
 import Foundation
 import QGather
 
@@ -28,25 +27,10 @@ struct QGatherCommand: AsyncParsableCommand {
 
 /// Entry point: parses arguments and maps every failure to a documented exit code
 /// (usage errors exit 2, not the argument parser's 64).
-///
-/// The command runs in a detached task while the main thread waits on a semaphore, rather than
-/// in an `async` main: on Linux an `async` main ends in `dispatch_main()`, which exits the main
-/// thread with `pthread_exit`, and valgrind (3.19) crashes on that, so `Scripts/leak-check`
-/// could not run the binary. Nothing in qgather runs on the main actor.
 @main
 enum QGatherMain {
-    static func main() {
+    static func main() async {
         let arguments = ArgumentRewriter.rewrite(Array(CommandLine.arguments.dropFirst()))
-        let done = DispatchSemaphore(value: 0)
-        Task.detached {
-            await run(arguments)
-            done.signal()
-        }
-        done.wait()
-    }
-
-    /// Runs the command; returns on success, exits the process with the right code otherwise.
-    static func run(_ arguments: [String]) async {
         do {
             var command = try QGatherCommand.parseAsRoot(arguments)
             if var asyncCommand = command as? AsyncParsableCommand {
