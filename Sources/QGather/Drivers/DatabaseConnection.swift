@@ -22,6 +22,10 @@ public protocol DatabaseDriver: Sendable {
     var displayName: String { get }
     /// Opens a new connection.
     func connect() async throws(DatabaseOpenError) -> any DatabaseConnection
+
+    /// A driver for the same database whose connections run `setup` after connecting and treat
+    /// transactions between queries as `mode` says (serial runs, snapshot sessions).
+    func sessionDriver(_ mode: SessionMode, setup: [String]) -> any DatabaseDriver
 }
 
 /// A database that cannot be opened or connected to (the CLI exits 3).

@@ -40,6 +40,21 @@ public struct Gatherer: Sendable {
     /// Runs `batch`, calling `deliver` with each outcome in input order as soon as it is known.
     public func run(_ batch: Batch, deliver: (QueryOutcome) async -> Void) async {
         let queries = batch.queries
+        guard !queries.isEmpty else { return }
+        let session: QuerySession
+        do {
+            session = try await QuerySession.start(options, shared: pool, queryCount: queries.count)
+        } catch {
+            // The session (a snapshot, say) could not be set up: every query fails with its reason.
+            for query in queries {
+                var failure = error
+                failure.attach(to: query)
+                await deliver(QueryOutcome(query: query, result: .failed(failure)))
+            }
+            return
+        }
+        let pool = session.pool
+        let jobs = options.serial ? 1 : options.jobs
         let clock = ContinuousClock()
         let batchStart = clock.now
         var slots = [QueryOutcome?](repeating: nil, count: queries.count)
@@ -48,9 +63,9 @@ public struct Gatherer: Sendable {
 
         await withTaskGroup(of: QueryOutcome.self) { group in
             var nextToStart = 0
-            while nextToStart < min(options.jobs, queries.count) {
+            while nextToStart < min(jobs, queries.count) {
                 let query = queries[nextToStart]
-                group.addTask { await runOne(query, batchStart: batchStart, clock: clock) }
+                group.addTask { await runWithRetries(query, pool: pool, batchStart: batchStart, clock: clock) }
                 nextToStart += 1
             }
             while let outcome = await group.next() {
@@ -61,7 +76,7 @@ public struct Gatherer: Sendable {
                 }
                 if !stopped && !Task.isCancelled && nextToStart < queries.count {
                     let query = queries[nextToStart]
-                    group.addTask { await runOne(query, batchStart: batchStart, clock: clock) }
+                    group.addTask { await runWithRetries(query, pool: pool, batchStart: batchStart, clock: clock) }
                     nextToStart += 1
                 }
                 while nextToDeliver < queries.count, let ready = slots[nextToDeliver] {
@@ -70,6 +85,7 @@ public struct Gatherer: Sendable {
                 }
             }
         }
+        await session.finish()
         // Queries never started (fail-fast or cancellation) are reported as cancelled, in order.
         while nextToDeliver < queries.count {
             await deliver(slots[nextToDeliver] ?? QueryOutcome(query: queries[nextToDeliver], result: .cancelled))
@@ -77,7 +93,22 @@ public struct Gatherer: Sendable {
         }
     }
 
-    private func runOne(_ query: Query, batchStart: ContinuousClock.Instant, clock: ContinuousClock) async -> QueryOutcome {
+    /// Runs a query, again after a transient failure if it only reads and retries are allowed.
+    private func runWithRetries(_ query: Query, pool: ConnectionPool, batchStart: ContinuousClock.Instant, clock: ContinuousClock) async -> QueryOutcome {
+        var attempt = 1
+        while true {
+            var outcome = await runOne(query, pool: pool, batchStart: batchStart, clock: clock)
+            outcome.attempts = attempt
+            guard attempt <= options.retries, let error = outcome.error, TransientErrors.isTransient(error), !Task.isCancelled,
+                  StatementKind.isReadOnly(query.sql, dialect: pool.driver.dialect) else { return outcome }
+            // Exponential backoff with jitter: 50 ms, 100 ms, 200 ms, ... capped at 2 s.
+            let base = min(2000, 50 << min(attempt - 1, 6))
+            try? await Task.sleep(for: .milliseconds(base / 2 + Int.random(in: 0...base / 2)))
+            attempt += 1
+        }
+    }
+
+    private func runOne(_ query: Query, pool: ConnectionPool, batchStart: ContinuousClock.Instant, clock: ContinuousClock) async -> QueryOutcome {
         if Task.isCancelled { return QueryOutcome(query: query, result: .cancelled) }
         let connection: any DatabaseConnection
         do {
@@ -107,6 +138,14 @@ public struct Gatherer: Sendable {
             result = error.kind == .cancelled ? .cancelled : .failed(error)
         }
         return QueryOutcome(query: query, result: result, startOffset: started - batchStart, duration: clock.now - started)
+    }
+}
+
+/// Errors worth retrying: the same query may well succeed a moment later.
+enum TransientErrors {
+    static func isTransient(_ error: QueryError) -> Bool {
+        error.code.hasPrefix("SQLITE_BUSY") || error.code.hasPrefix("SQLITE_LOCKED") || error.code == "40001" || error.code == "40P01"
+            || error.code == "connect"
     }
 }
 

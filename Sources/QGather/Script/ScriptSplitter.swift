@@ -18,11 +18,16 @@ public struct ScriptSplitter: Sendable {
 }
 
 /// The byte-level scanner behind `ScriptSplitter`.
-private struct Lexer {
+struct Lexer {
     let bytes: [UInt8]
     let dialect: SQLDialect
     let file: String
     var position = 0
+    /// `:name` placeholders seen, with their byte ranges (outside strings, comments and `::` casts).
+    var placeholders: [SQLPlaceholder] = []
+    /// Every keyword or identifier outside strings and comments, upper-cased, when `collectWords` is set.
+    var words: [String] = []
+    var collectWords = false
     /// Offsets where each line starts, for mapping offsets to line:column.
     let lineStarts: [Int]
 
@@ -95,6 +100,8 @@ private struct Lexer {
                 try skipBracketIdentifier()
             case UInt8(ascii: "$") where dialect == .postgres && dollarTagLength() != nil:
                 try skipDollarQuote(tagLength: dollarTagLength()!)
+            case UInt8(ascii: ":"):
+                scanColon(at: tokenStart)
             default:
                 if Lexer.isWordStart(byte) {
                     let word = scanWord()
@@ -122,8 +129,9 @@ private struct Lexer {
     }
 
     /// Follows keywords that open and close statement bodies whose `;` do not end the statement.
-    private func track(word: String, in statement: inout Statement) {
+    private mutating func track(word: String, in statement: inout Statement) {
         defer { statement.previousWord = word }
+        if collectWords { words.append(word) }
         if statement.words.count < 6 { statement.words.append(word) }
         if statement.blockDepth > 0 {
             switch word {
@@ -163,6 +171,20 @@ private struct Lexer {
     }
 
     // MARK: Tokens
+
+    /// `::` is a cast; `:name` a placeholder; any other `:` an operator or slice.
+    private mutating func scanColon(at start: Int) {
+        if peek(1) == UInt8(ascii: ":") {
+            position += 2
+            while peek(0) == UInt8(ascii: ":") { position += 1 }
+            return
+        }
+        position += 1
+        guard let first = peek(0), first < 0x80, Lexer.isWordStart(first), start == 0 || bytes[start - 1] != UInt8(ascii: ":") else { return }
+        let nameStart = position
+        while let b = peek(0), b < 0x80, Lexer.isWordStart(b) || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) { position += 1 }
+        placeholders.append(SQLPlaceholder(name: String(decoding: bytes[nameStart..<position], as: UTF8.self), range: start..<position))
+    }
 
     private func peek(_ ahead: Int) -> UInt8? {
         position + ahead < bytes.count ? bytes[position + ahead] : nil

@@ -32,16 +32,38 @@ struct RunCommand: AsyncParsableCommand {
         if files.isEmpty { throw ValidationError("no SQL file given (use '-' to read standard input)") }
     }
 
+    /// Refuses what cannot run as asked, before anything runs: session statements in a parallel
+    /// batch, placeholders without a value. Warns about unused parameters.
+    private func checkBatch(_ batch: inout Batch, dialect: SQLDialect) throws {
+        if !options.serial {
+            for query in batch.queries {
+                if let statement = StatementKind.sessionStatement(query.sql, dialect: dialect) {
+                    StandardError.fail("\(query.file):\(query.line): \(query.name): \(statement) would apply to one random connection of a parallel batch; "
+                        + "use --init for per-connection settings or --serial to run the file in order on one connection")
+                    throw ExitStatus.usage
+                }
+            }
+        }
+        do {
+            let unused = try batch.bind(ParameterArguments.values(options.params, dialect: dialect), dialect: dialect)
+            for name in unused.sorted() { StandardError.fail("warning: --param \(name) is not used by any query") }
+        } catch {
+            StandardError.fail(error.description)
+            throw ExitStatus.usage
+        }
+    }
+
     func run() async throws {
         let gatherOptions = options.gatherOptions(defaultJobs: target.target.defaultJobs)
         let database: Database
         do {
-            database = try DatabaseFactory.make(target.target, poolSize: options.poolSize ?? gatherOptions.jobs)
+            database = try DatabaseFactory.make(target.target, poolSize: options.poolSize ?? gatherOptions.jobs, readOnly: options.readOnly,
+                                                initSQL: options.initSQL)
         } catch {
             StandardError.fail(error.description)
             throw ExitStatus.cannotOpen
         }
-        let batch: Batch
+        var batch: Batch
         do {
             batch = try ScriptLoader.loadBatch(paths: files, dialect: database.dialect)
         } catch {
@@ -52,6 +74,7 @@ struct RunCommand: AsyncParsableCommand {
             StandardError.fail("\(files.joined(separator: ", ")): no SQL statements to run")
             throw ExitStatus.usage
         }
+        try checkBatch(&batch, dialect: database.dialect)
         do {
             try await database.validate()
         } catch {

@@ -13,15 +13,17 @@ final class PostgresConnection: DatabaseConnection {
     private let conninfo: PostgresConninfo
     private let usable = Atomic<Bool>(true)
     private let pendingCancels = DispatchGroup()
+    private let sessionMode: SessionMode
 
-    private init(thread: ConnectionThread, handle: PostgresHandle, conninfo: PostgresConninfo) {
+    private init(thread: ConnectionThread, handle: PostgresHandle, conninfo: PostgresConninfo, sessionMode: SessionMode) {
         self.thread = thread
         self.handle = handle
         self.conninfo = conninfo
+        self.sessionMode = sessionMode
     }
 
     /// Connects on a new thread and runs `setup` statements.
-    static func connect(_ conninfo: PostgresConninfo, setup: [String], threadName: String) async throws(DatabaseOpenError) -> PostgresConnection {
+    static func connect(_ conninfo: PostgresConninfo, setup: [String], sessionMode: SessionMode, threadName: String) async throws(DatabaseOpenError) -> PostgresConnection {
         let thread = ConnectionThread(name: threadName)
         let displayName = conninfo.displayName
         let connected: Result<PostgresHandle, DatabaseOpenError>
@@ -59,7 +61,7 @@ final class PostgresConnection: DatabaseConnection {
             throw DatabaseOpenError(target: displayName, message: "\(error)")
         }
         switch connected {
-        case .success(let handle): return PostgresConnection(thread: thread, handle: handle, conninfo: conninfo)
+        case .success(let handle): return PostgresConnection(thread: thread, handle: handle, conninfo: conninfo, sessionMode: sessionMode)
         case .failure(let error):
             thread.stop()
             throw error
@@ -106,7 +108,7 @@ final class PostgresConnection: DatabaseConnection {
         if let stopReason { return .failure(QueryControl.error(for: stopReason)) }
 
         var outcome: Result<RowSet, QueryError>
-        if PQsendQuery(connection, query.sql) == 0 {
+        if PostgresParameters.send(query, on: connection) == 0 {
             outcome = .failure(connectionError())
         } else {
             outcome = .success(RowSet(columns: [], rows: [], rowsAffected: 0, realRendering: .postgres))
@@ -141,10 +143,16 @@ final class PostgresConnection: DatabaseConnection {
             }
             return .failure(connectionError())
         }
-        if PQtransactionStatus(connection) != PQTRANS_IDLE {
+        if sessionMode == .snapshot {
+            // A snapshot transaction that failed or ended cannot serve further queries consistently.
+            if PQtransactionStatus(connection) != PQTRANS_INTRANS { usable.store(false, ordering: .relaxed) }
+        } else if sessionMode == .autocommit && PQtransactionStatus(connection) != PQTRANS_IDLE {
             // Never hand out a connection in a transaction (a failed or cancelled one included).
             PQclear(PQexec(connection, "ROLLBACK"))
-            if PQtransactionStatus(connection) != PQTRANS_IDLE { usable.store(false, ordering: .relaxed) }
+            if sessionMode == .snapshot {
+            // A snapshot transaction that failed or ended cannot serve further queries consistently.
+            if PQtransactionStatus(connection) != PQTRANS_INTRANS { usable.store(false, ordering: .relaxed) }
+        } else if sessionMode == .autocommit && PQtransactionStatus(connection) != PQTRANS_IDLE { usable.store(false, ordering: .relaxed) }
         }
         if case .failure(let error) = outcome, error.code == "57014", let reason {
             return .failure(QueryControl.error(for: reason))

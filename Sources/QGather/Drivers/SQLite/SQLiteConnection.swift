@@ -8,14 +8,16 @@ final class SQLiteConnection: DatabaseConnection {
     private let thread: ConnectionThread
     private let handle: SQLiteHandle
     private let usable = Atomic<Bool>(true)
+    private let sessionMode: SessionMode
 
-    private init(thread: ConnectionThread, handle: SQLiteHandle) {
+    private init(thread: ConnectionThread, handle: SQLiteHandle, sessionMode: SessionMode) {
         self.thread = thread
         self.handle = handle
+        self.sessionMode = sessionMode
     }
 
     /// Opens `filename` (a path or `file:` URI) with `flags` on a new thread and runs `setup` statements.
-    static func open(filename: String, flags: Int32, busyTimeoutMilliseconds: Int32, setup: [String],
+    static func open(filename: String, flags: Int32, busyTimeoutMilliseconds: Int32, setup: [String], sessionMode: SessionMode,
                      displayName: String, threadName: String) async throws(DatabaseOpenError) -> SQLiteConnection {
         let thread = ConnectionThread(name: threadName)
         let opened: Result<SQLiteHandle, DatabaseOpenError>
@@ -45,7 +47,7 @@ final class SQLiteConnection: DatabaseConnection {
             throw DatabaseOpenError(target: displayName, message: "\(error)")
         }
         switch opened {
-        case .success(let handle): return SQLiteConnection(thread: thread, handle: handle)
+        case .success(let handle): return SQLiteConnection(thread: thread, handle: handle, sessionMode: sessionMode)
         case .failure(let error):
             thread.stop()
             throw error
@@ -56,6 +58,7 @@ final class SQLiteConnection: DatabaseConnection {
 
     func execute(_ query: Query, control: QueryControl) async throws(QueryError) -> RowSet {
         let handle = self.handle
+        let sessionMode = self.sessionMode
         let result: Result<RowSet, QueryError>
         do {
             result = try await withTaskCancellationHandler {
@@ -63,9 +66,16 @@ final class SQLiteConnection: DatabaseConnection {
                     if let reason = control.begin(interrupt: { sqlite3_interrupt(handle.pointer) }) {
                         return .failure(QueryControl.error(for: reason))
                     }
-                    let outcome = Result { () throws(QueryError) -> RowSet in try SQLiteStatementRunner(db: handle.pointer).run(query.sql) }
+                    let outcome = Result { () throws(QueryError) -> RowSet in try SQLiteStatementRunner(db: handle.pointer).run(query.sql, parameters: query.parameters) }
                     let reason = control.end()
-                    if case .failure = outcome, sqlite3_get_autocommit(handle.pointer) == 0 {
+                    switch sessionMode {
+                    case .serial:
+                        break
+                    case .snapshot:
+                        // A snapshot transaction that SQLite rolled back on its own cannot be resumed.
+                        if sqlite3_get_autocommit(handle.pointer) != 0 { self.usable.store(false, ordering: .relaxed) }
+                    case .autocommit:
+                        guard case .failure = outcome, sqlite3_get_autocommit(handle.pointer) == 0 else { break }
                         // Leave the connection clean: an interrupted or failed transaction is rolled back.
                         sqlite3_exec(handle.pointer, "ROLLBACK", nil, nil, nil)
                     }

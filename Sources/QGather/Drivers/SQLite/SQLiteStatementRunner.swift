@@ -5,7 +5,7 @@ struct SQLiteStatementRunner {
     let db: OpaquePointer
 
     /// Runs every statement in `sql`; the result is the last statement's rows (or total changes).
-    func run(_ sql: String) throws(QueryError) -> RowSet {
+    func run(_ sql: String, parameters: [String: Value] = [:]) throws(QueryError) -> RowSet {
         var utf8 = Array(sql.utf8)
         utf8.append(0)
         return try utf8.withUnsafeBufferPointer { (buffer) throws(QueryError) -> RowSet in
@@ -24,9 +24,37 @@ struct SQLiteStatementRunner {
                 defer { offset = next }
                 guard let statement else { continue }  // only comments or white space left
                 defer { sqlite3_finalize(statement) }
+                try bind(parameters, to: statement)
                 last = try step(statement, statementOffset: offset)
             }
             return last
+        }
+    }
+
+    /// Binds `:name` parameters with `sqlite3_bind_*`; an unbound placeholder is an error, not NULL.
+    private func bind(_ parameters: [String: Value], to statement: OpaquePointer) throws(QueryError) {
+        let count = sqlite3_bind_parameter_count(statement)
+        guard count > 0 else { return }
+        for i in 1...count {
+            guard let cName = sqlite3_bind_parameter_name(statement, i) else {
+                throw QueryError(kind: .database, code: "SQLITE_RANGE", message: "positional parameter ?\(i) has no value (use :name placeholders)")
+            }
+            let name = String(String(cString: cName).dropFirst())
+            guard let value = parameters[name] else {
+                throw QueryError(kind: .database, code: "SQLITE_RANGE", message: "no value for parameter :\(name)")
+            }
+            let rc: Int32
+            switch value {
+            case .null: rc = sqlite3_bind_null(statement, i)
+            case .integer(let v): rc = sqlite3_bind_int64(statement, i, v)
+            case .real(let v): rc = sqlite3_bind_double(statement, i, v)
+            case .bool(let v): rc = sqlite3_bind_int64(statement, i, v ? 1 : 0)
+            case .decimal(let text), .text(let text), .json(let text):
+                rc = sqlite3_bind_text64(statement, i, text, sqlite3_uint64(text.utf8.count), qgather_sqlite_transient(), UInt8(SQLITE_UTF8))
+            case .blob(let bytes):
+                rc = bytes.withUnsafeBytes { sqlite3_bind_blob64(statement, i, $0.baseAddress, sqlite3_uint64($0.count), qgather_sqlite_transient()) }
+            }
+            if rc != SQLITE_OK { throw error(offset: nil) }
         }
     }
 
