@@ -4,7 +4,7 @@ import QGather
 ///
 /// Each object: index, name, line, status (`ok`/`error`/`cancelled`), columns (name, type),
 /// rows (arrays; JSON null for NULL, numbers as numbers, json/jsonb embedded), rows_affected,
-/// error (code, message, line, column), start_ms, elapsed_ms.
+/// error (code, message, line, column), start_ms, elapsed_ms, attempts.
 struct JSONFormatter: OutcomeFormatter {
     /// One object per line (ndjson) instead of one array.
     let lines: Bool
@@ -59,6 +59,7 @@ struct JSONFormatter: OutcomeFormatter {
             break
         }
         json += ",\"start_ms\":" + milliseconds(outcome.startOffset) + ",\"elapsed_ms\":" + milliseconds(outcome.duration)
+        json += ",\"attempts\":\(outcome.attempts)"
         return json + "}"
     }
 
