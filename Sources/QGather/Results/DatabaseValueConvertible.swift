@@ -7,6 +7,7 @@ public protocol DatabaseValueConvertible {
 }
 
 extension Int64: DatabaseValueConvertible {
+    /// Converts a database value to this type, or nil if it does not fit.
     public static func fromDatabase(_ value: Value) -> Int64? {
         switch value {
         case .integer(let i): return i
@@ -18,14 +19,17 @@ extension Int64: DatabaseValueConvertible {
 }
 
 extension Int: DatabaseValueConvertible {
+    /// Converts a database value to this type, or nil if it does not fit.
     public static func fromDatabase(_ value: Value) -> Int? { Int64.fromDatabase(value).flatMap { Int(exactly: $0) } }
 }
 
 extension Int32: DatabaseValueConvertible {
+    /// Converts a database value to this type, or nil if it does not fit.
     public static func fromDatabase(_ value: Value) -> Int32? { Int64.fromDatabase(value).flatMap { Int32(exactly: $0) } }
 }
 
 extension Double: DatabaseValueConvertible {
+    /// Converts a database value to this type, or nil if it does not fit.
     public static func fromDatabase(_ value: Value) -> Double? {
         switch value {
         case .real(let d): return d
@@ -49,6 +53,7 @@ extension Decimal: DatabaseValueConvertible {
 }
 
 extension String: DatabaseValueConvertible {
+    /// Converts a database value to this type, or nil if it does not fit.
     public static func fromDatabase(_ value: Value) -> String? {
         switch value {
         case .null, .blob: return nil
@@ -59,6 +64,7 @@ extension String: DatabaseValueConvertible {
 }
 
 extension Bool: DatabaseValueConvertible {
+    /// Converts a database value to this type, or nil if it does not fit.
     public static func fromDatabase(_ value: Value) -> Bool? {
         switch value {
         case .bool(let b): return b
@@ -75,6 +81,7 @@ extension Bool: DatabaseValueConvertible {
 }
 
 extension UUID: DatabaseValueConvertible {
+    /// Converts a database value to this type, or nil if it does not fit.
     public static func fromDatabase(_ value: Value) -> UUID? {
         switch value {
         case .text(let s): return UUID(uuidString: s)
@@ -86,6 +93,7 @@ extension UUID: DatabaseValueConvertible {
 }
 
 extension Data: DatabaseValueConvertible {
+    /// Converts a database value to this type, or nil if it does not fit.
     public static func fromDatabase(_ value: Value) -> Data? {
         switch value {
         case .blob(let b): return Data(b)
@@ -96,6 +104,7 @@ extension Data: DatabaseValueConvertible {
 }
 
 extension Array: DatabaseValueConvertible where Element == UInt8 {
+    /// Converts a database value to this type, or nil if it does not fit.
     public static func fromDatabase(_ value: Value) -> [UInt8]? {
         switch value {
         case .blob(let b): return b

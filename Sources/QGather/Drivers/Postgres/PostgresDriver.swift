@@ -28,13 +28,17 @@ public final class PostgresDriver: DatabaseDriver {
         self.sessionMode = sessionMode
     }
 
+    /// A driver for the same database whose connections run `setup` and treat transactions as `mode` says.
     public func sessionDriver(_ mode: SessionMode, setup: [String]) -> any DatabaseDriver {
         PostgresDriver(conninfo: conninfo, initSQL: initSQL + setup, readOnly: readOnly, sessionMode: mode)
     }
 
+    /// The dialect batches for this database are split in.
     public var dialect: SQLDialect { .postgres }
+    /// The target for messages (a PostgreSQL password never appears).
     public var displayName: String { conninfo.displayName }
 
+    /// Opens a new connection on its own thread.
     public func connect() async throws(DatabaseOpenError) -> any DatabaseConnection {
         let n = counter.add(1, ordering: .relaxed).newValue
         let setup = (readOnly ? ["SET default_transaction_read_only = on"] : []) + initSQL

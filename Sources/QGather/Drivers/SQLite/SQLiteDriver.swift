@@ -30,7 +30,9 @@ public final class SQLiteDriver: DatabaseDriver {
     public let path: String
     /// The options connections are opened with.
     public let options: Options
+    /// The dialect batches for this database are split in.
     public var dialect: SQLDialect { .sqlite }
+    /// The target for messages (a PostgreSQL password never appears).
     public var displayName: String { path }
 
     private let filename: String
@@ -56,6 +58,7 @@ public final class SQLiteDriver: DatabaseDriver {
         self.options = options
     }
 
+    /// A driver for the same database whose connections run `setup` and treat transactions as `mode` says.
     public func sessionDriver(_ mode: SessionMode, setup: [String]) -> any DatabaseDriver {
         var options = self.options
         options.initSQL += setup
@@ -63,6 +66,7 @@ public final class SQLiteDriver: DatabaseDriver {
         return SQLiteDriver(path: path, filename: filename, options: options)
     }
 
+    /// Opens a new connection on its own thread.
     public func connect() async throws(DatabaseOpenError) -> any DatabaseConnection {
         try await ensureAnchor()
         return try await open()
