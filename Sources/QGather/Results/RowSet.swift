@@ -30,14 +30,20 @@ public struct RowSet: Sendable {
     public var rowsAffected: Int?
     /// How `.real` values render as text for this engine.
     public var realRendering: RealRendering
+    /// How many rows went straight to a `RowStreamSink` instead of into `rows`.
+    public var streamedRowCount: Int
 
     /// Creates a row set.
-    public init(columns: [Column], rows: [[Value]], rowsAffected: Int? = nil, realRendering: RealRendering = .sqlite) {
+    public init(columns: [Column], rows: [[Value]], rowsAffected: Int? = nil, realRendering: RealRendering = .sqlite, streamedRowCount: Int = 0) {
         self.columns = columns
         self.rows = rows
         self.rowsAffected = rowsAffected
         self.realRendering = realRendering
+        self.streamedRowCount = streamedRowCount
     }
+
+    /// Rows returned in all: those held plus those streamed.
+    public var rowCount: Int { rows.count + streamedRowCount }
 
     /// Whether the statement returned rows (a SELECT) rather than a change count.
     public var returnsRows: Bool { rowsAffected == nil }

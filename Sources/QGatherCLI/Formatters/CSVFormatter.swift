@@ -7,23 +7,44 @@ import QGather
 /// quote, CR or LF, and of `\.`).
 struct CSVFormatter: OutcomeFormatter {
     private var wroteOne = false
+    /// The query whose rows were streamed (its outcome then only ends the result).
+    private var streamingIndex: Int?
+
+    var streamsRows: Bool { true }
+
+    mutating func beginRows(_ query: Query, columns: [Column], realRendering: RealRendering, into output: OutputWriter) {
+        streamingIndex = query.index
+        writeHeader(columns, sqliteStyle: realRendering == .sqlite, into: output)
+    }
+
+    mutating func writeRows(_ rows: [[Value]], realRendering: RealRendering, into output: OutputWriter) {
+        let sqliteStyle = realRendering == .sqlite
+        for row in rows { writeRow(row, reals: realRendering, sqliteStyle: sqliteStyle, into: output) }
+    }
 
     mutating func write(_ outcome: QueryOutcome, into output: OutputWriter) {
+        let streamed = streamingIndex == outcome.query.index
+        streamingIndex = nil
         guard case .rows(let rows) = outcome.result, rows.returnsRows else { return }
+        let sqliteStyle = rows.realRendering == .sqlite
+        if !streamed { writeHeader(rows.columns, sqliteStyle: sqliteStyle, into: output) }
+        for row in rows.rows { writeRow(row, reals: rows.realRendering, sqliteStyle: sqliteStyle, into: output) }
+    }
+
+    private mutating func writeHeader(_ columns: [Column], sqliteStyle: Bool, into output: OutputWriter) {
         if wroteOne { output.write("\n") }
         wroteOne = true
-        let sqliteStyle = rows.realRendering == .sqlite
-        let lineEnd = "\n"
-        output.write(rows.columns.map { field($0.name, sqliteStyle: sqliteStyle) }.joined(separator: ",") + lineEnd)
-        for row in rows.rows {
-            var line = ""
-            for (i, value) in row.enumerated() {
-                if i > 0 { line += "," }
-                if let text = rows.text(of: value) { line += field(text, sqliteStyle: sqliteStyle) }
-            }
-            line += lineEnd
-            output.write(line)
+        output.write(columns.map { field($0.name, sqliteStyle: sqliteStyle) }.joined(separator: ",") + "\n")
+    }
+
+    private func writeRow(_ row: [Value], reals: RealRendering, sqliteStyle: Bool, into output: OutputWriter) {
+        var line = ""
+        for (i, value) in row.enumerated() {
+            if i > 0 { line += "," }
+            if let text = ValueText.render(value, reals: reals) { line += field(text, sqliteStyle: sqliteStyle) }
         }
+        line += "\n"
+        output.write(line)
     }
 
     /// `text` quoted if the engine's CLI would quote it.

@@ -4,18 +4,29 @@ import QGatherCLibPQ
 enum PostgresResultDecoder {
     /// The columns and rows of a tuples result, decoded by column type OID.
     static func rows(of result: OpaquePointer) -> RowSet {
-        let columnCount = Int(PQnfields(result))
-        let rowCount = Int(PQntuples(result))
+        let (columns, oids) = columns(of: result)
+        var rows: [[Value]] = []
+        rows.reserveCapacity(Int(PQntuples(result)))
+        append(rowsOf: result, oids: oids, to: &rows)
+        return RowSet(columns: columns, rows: rows, realRendering: .postgres)
+    }
+
+    /// A result's columns and their type OIDs.
+    static func columns(of result: OpaquePointer) -> ([Column], [UInt32]) {
         var columns: [Column] = []
         var oids: [UInt32] = []
-        for c in 0..<Int32(columnCount) {
+        for c in 0..<PQnfields(result) {
             let oid = PQftype(result, c)
             oids.append(oid)
             columns.append(Column(name: String(cString: PQfname(result, c)), type: PostgresTypes.name(oid)))
         }
-        var rows: [[Value]] = []
-        rows.reserveCapacity(rowCount)
-        for r in 0..<Int32(rowCount) {
+        return (columns, oids)
+    }
+
+    /// Decodes the rows of `result` onto the end of `rows`.
+    static func append(rowsOf result: OpaquePointer, oids: [UInt32], to rows: inout [[Value]]) {
+        let columnCount = oids.count
+        for r in 0..<PQntuples(result) {
             var row: [Value] = []
             row.reserveCapacity(columnCount)
             for c in 0..<Int32(columnCount) {
@@ -29,7 +40,6 @@ enum PostgresResultDecoder {
             }
             rows.append(row)
         }
-        return RowSet(columns: columns, rows: rows, realRendering: .postgres)
     }
 
     /// The error in a failed result: SQLSTATE, severity, message, detail, hint and position.

@@ -56,7 +56,7 @@ final class SQLiteConnection: DatabaseConnection {
 
     var isUsable: Bool { usable.load(ordering: .relaxed) }
 
-    func execute(_ query: Query, control: QueryControl) async throws(QueryError) -> RowSet {
+    func execute(_ query: Query, control: QueryControl, channel: RowChannel?) async throws(QueryError) -> RowSet {
         let handle = self.handle
         let sessionMode = self.sessionMode
         let result: Result<RowSet, QueryError>
@@ -66,7 +66,7 @@ final class SQLiteConnection: DatabaseConnection {
                     if let reason = control.begin(interrupt: { sqlite3_interrupt(handle.pointer) }) {
                         return .failure(QueryControl.error(for: reason))
                     }
-                    let outcome = Result { () throws(QueryError) -> RowSet in try SQLiteStatementRunner(db: handle.pointer).run(query.sql, parameters: query.parameters) }
+                    let outcome = Result { () throws(QueryError) -> RowSet in try SQLiteStatementRunner(db: handle.pointer, channel: channel).run(query.sql, parameters: query.parameters) }
                     let reason = control.end()
                     switch sessionMode {
                     case .serial:

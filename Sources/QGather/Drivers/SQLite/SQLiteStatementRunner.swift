@@ -3,6 +3,10 @@ import QGatherCSQLite
 /// Prepares, steps and decodes the statements of one query on the connection's own thread.
 struct SQLiteStatementRunner {
     let db: OpaquePointer
+    /// Where rows go in chunks, when the caller streams them.
+    var channel: RowChannel? = nil
+    /// Rows per chunk handed to the channel.
+    static let chunkSize = 1024
 
     /// Runs every statement in `sql`; the result is the last statement's rows (or total changes).
     func run(_ sql: String, parameters: [String: Value] = [:]) throws(QueryError) -> RowSet {
@@ -68,11 +72,13 @@ struct SQLiteStatementRunner {
             let type = sqlite3_column_decltype(statement, i).map { String(cString: $0) } ?? ""
             columns.append(Column(name: name, type: type))
         }
+        if columnCount > 0 { channel?.start(columns: columns, realRendering: .sqlite) }
         var rows: [[Value]] = []
         while true {
             let rc = sqlite3_step(statement)
             if rc == SQLITE_DONE { break }
             guard rc == SQLITE_ROW else {
+                if let channel, !rows.isEmpty { channel.push(rows) }
                 let errorOffset = sqlite3_error_offset(db)
                 throw error(offset: errorOffset >= 0 ? statementOffset + Int(errorOffset) : nil)
             }
@@ -80,9 +86,18 @@ struct SQLiteStatementRunner {
             row.reserveCapacity(columnCount)
             for i in 0..<Int32(columnCount) { row.append(value(statement, i)) }
             rows.append(row)
+            if let channel, rows.count == Self.chunkSize {
+                channel.push(rows)
+                rows.removeAll(keepingCapacity: true)
+            }
         }
         if columnCount == 0 {
             return RowSet(columns: [], rows: [], rowsAffected: Int(sqlite3_total_changes64(db) - changesBefore))
+        }
+        if let channel {
+            if !rows.isEmpty { channel.push(rows) }
+            let (held, streamed) = channel.finish()
+            return RowSet(columns: columns, rows: held, streamedRowCount: streamed)
         }
         return RowSet(columns: columns, rows: rows)
     }
