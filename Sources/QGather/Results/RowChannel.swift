@@ -9,7 +9,7 @@ public protocol RowStreamSink: Sendable {
     /// A result of `query` starts: its columns.
     func begin(_ query: Query, columns: [Column], realRendering: RealRendering)
     /// More rows of `query`'s current result, in order.
-    func rows(_ rows: [[Value]], of query: Query, realRendering: RealRendering)
+    func rows(_ rows: RowChunk, of query: Query, realRendering: RealRendering)
 }
 
 /// The path from a driver to the output for one query's rows: rows are buffered while the query
@@ -19,7 +19,7 @@ public final class RowChannel: Sendable {
         var sink: (any RowStreamSink)?
         var columns: [Column]?
         var realRendering = RealRendering.sqlite
-        var buffered: [[Value]] = []
+        var buffered: [RowChunk] = []
         var streamed = 0
         var finished = false
     }
@@ -44,13 +44,13 @@ public final class RowChannel: Sendable {
     }
 
     /// Driver: more rows of the current result.
-    public func push(_ rows: [[Value]]) {
+    public func push(_ rows: RowChunk) {
         state.withLock { s in
             if let sink = s.sink {
-                s.streamed += rows.count
+                s.streamed += rows.rowCount
                 sink.rows(rows, of: query, realRendering: s.realRendering)
             } else {
-                s.buffered.append(contentsOf: rows)
+                s.buffered.append(rows)
             }
         }
     }
@@ -63,16 +63,16 @@ public final class RowChannel: Sendable {
             s.sink = sink
             guard let columns = s.columns else { return }
             sink.begin(query, columns: columns, realRendering: s.realRendering)
-            if !s.buffered.isEmpty {
-                s.streamed += s.buffered.count
-                sink.rows(s.buffered, of: query, realRendering: s.realRendering)
-                s.buffered = []
+            for chunk in s.buffered {
+                s.streamed += chunk.rowCount
+                sink.rows(chunk, of: query, realRendering: s.realRendering)
             }
+            s.buffered = []
         }
     }
 
     /// Driver, at the end: the rows still held (those not streamed) and how many were streamed.
-    public func finish() -> (rows: [[Value]], streamed: Int) {
+    public func finish() -> (rows: [RowChunk], streamed: Int) {
         state.withLock { s in
             defer { s.buffered = [] }
             s.finished = true

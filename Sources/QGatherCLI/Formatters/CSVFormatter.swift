@@ -17,9 +17,8 @@ struct CSVFormatter: OutcomeFormatter {
         writeHeader(columns, sqliteStyle: realRendering == .sqlite, into: output)
     }
 
-    mutating func writeRows(_ rows: [[Value]], realRendering: RealRendering, into output: OutputWriter) {
-        let sqliteStyle = realRendering == .sqlite
-        for row in rows { writeRow(row, reals: realRendering, sqliteStyle: sqliteStyle, into: output) }
+    mutating func writeRows(_ rows: RowChunk, realRendering: RealRendering, into output: OutputWriter) {
+        CSVFormatter.write(rows, sqliteStyle: realRendering == .sqlite, into: output)
     }
 
     mutating func write(_ outcome: QueryOutcome, into output: OutputWriter) {
@@ -28,23 +27,68 @@ struct CSVFormatter: OutcomeFormatter {
         guard case .rows(let rows) = outcome.result, rows.returnsRows else { return }
         let sqliteStyle = rows.realRendering == .sqlite
         if !streamed { writeHeader(rows.columns, sqliteStyle: sqliteStyle, into: output) }
-        for row in rows.rows { writeRow(row, reals: rows.realRendering, sqliteStyle: sqliteStyle, into: output) }
+        for chunk in rows.chunks { CSVFormatter.write(chunk, sqliteStyle: sqliteStyle, into: output) }
+    }
+
+    /// Writes rows straight from the chunk's bytes: each cell is the engine's own text, quoted
+    /// when its CLI would quote it.
+    static func write(_ chunk: RowChunk, sqliteStyle: Bool, into output: OutputWriter) {
+        for row in 0..<chunk.rowCount {
+            chunk.forEachCell(row: row) { column, kind, bytes in
+                if column > 0 { output.append(UInt8(ascii: ",")) }
+                switch kind {
+                case .null: break
+                case .blob:
+                    // sqlite3 prints a blob through sqlite3_column_text, as a C string: up to the first NUL.
+                    let end = bytes.firstIndex(of: 0) ?? bytes.count
+                    writeField(UnsafeBufferPointer(rebasing: bytes[0..<end]), sqliteStyle: sqliteStyle, into: output)
+                case .bool where !sqliteStyle:
+                    output.append(bytes)
+                default:
+                    writeField(bytes, sqliteStyle: sqliteStyle, into: output)
+                }
+            }
+            output.append(UInt8(ascii: "\n"))
+            output.flushIfFull()
+        }
+    }
+
+    @inline(__always)
+    private static func writeField(_ bytes: UnsafeBufferPointer<UInt8>, sqliteStyle: Bool, into output: OutputWriter) {
+        var quote: Bool
+        if sqliteStyle {
+            quote = bytes.isEmpty
+            if !quote {
+                for b in bytes where b <= 0x20 || b == 0x22 || b == 0x27 || b == 0x2C || b >= 0x7F {
+                    quote = true
+                    break
+                }
+            }
+        } else {
+            quote = bytes.count == 2 && bytes[0] == UInt8(ascii: "\\") && bytes[1] == UInt8(ascii: ".")
+            if !quote {
+                for b in bytes where b == 0x2C || b == 0x22 || b == 0x0A || b == 0x0D {
+                    quote = true
+                    break
+                }
+            }
+        }
+        guard quote else {
+            output.append(bytes)
+            return
+        }
+        output.append(0x22)
+        for b in bytes {
+            if b == 0x22 { output.append(0x22) }
+            output.append(b)
+        }
+        output.append(0x22)
     }
 
     private mutating func writeHeader(_ columns: [Column], sqliteStyle: Bool, into output: OutputWriter) {
         if wroteOne { output.write("\n") }
         wroteOne = true
         output.write(columns.map { field($0.name, sqliteStyle: sqliteStyle) }.joined(separator: ",") + "\n")
-    }
-
-    private func writeRow(_ row: [Value], reals: RealRendering, sqliteStyle: Bool, into output: OutputWriter) {
-        var line = ""
-        for (i, value) in row.enumerated() {
-            if i > 0 { line += "," }
-            if let text = ValueText.render(value, reals: reals) { line += field(text, sqliteStyle: sqliteStyle) }
-        }
-        line += "\n"
-        output.write(line)
     }
 
     /// `text` quoted if the engine's CLI would quote it.

@@ -34,13 +34,13 @@ struct JSONFormatter: OutcomeFormatter {
         streaming = (query.index, 0)
     }
 
-    mutating func writeRows(_ rows: [[Value]], realRendering: RealRendering, into output: OutputWriter) {
+    mutating func writeRows(_ rows: RowChunk, realRendering: RealRendering, into output: OutputWriter) {
         guard var open = streaming else { return }
         var text = ""
-        for row in rows {
+        for row in 0..<rows.rowCount {
             if open.rows > 0 { text += "," }
             open.rows += 1
-            JSONFormatter.append(row, to: &text)
+            JSONFormatter.append(rows.row(row), to: &text)
         }
         streaming = open
         output.write(text)

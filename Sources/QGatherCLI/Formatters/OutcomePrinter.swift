@@ -39,7 +39,7 @@ final class OutcomePrinter: RowStreamSink, @unchecked Sendable {
         lock.withLock { formatter.beginRows(query, columns: columns, realRendering: realRendering, into: output) }
     }
 
-    func rows(_ rows: [[Value]], of query: Query, realRendering: RealRendering) {
+    func rows(_ rows: RowChunk, of query: Query, realRendering: RealRendering) {
         lock.withLock { formatter.writeRows(rows, realRendering: realRendering, into: output) }
     }
 }

@@ -37,7 +37,7 @@ protocol OutcomeFormatter {
     /// A streamed result of `query` starts.
     mutating func beginRows(_ query: Query, columns: [Column], realRendering: RealRendering, into output: OutputWriter)
     /// More rows of the streamed result.
-    mutating func writeRows(_ rows: [[Value]], realRendering: RealRendering, into output: OutputWriter)
+    mutating func writeRows(_ rows: RowChunk, realRendering: RealRendering, into output: OutputWriter)
     /// Called for each outcome, in input order.
     mutating func write(_ outcome: QueryOutcome, into output: OutputWriter)
     /// Called once after the last outcome.
@@ -49,5 +49,5 @@ extension OutcomeFormatter {
     mutating func begin(into output: OutputWriter) {}
     mutating func end(into output: OutputWriter) {}
     mutating func beginRows(_ query: Query, columns: [Column], realRendering: RealRendering, into output: OutputWriter) {}
-    mutating func writeRows(_ rows: [[Value]], realRendering: RealRendering, into output: OutputWriter) {}
+    mutating func writeRows(_ rows: RowChunk, realRendering: RealRendering, into output: OutputWriter) {}
 }

@@ -26,6 +26,24 @@ final class OutputWriter {
         if buffer.count >= flushThreshold { flush() }
     }
 
+    /// Appends raw bytes without flushing (call `flushIfFull` at a row boundary).
+    @inline(__always)
+    func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        buffer.append(contentsOf: bytes)
+    }
+
+    /// Appends one byte without flushing.
+    @inline(__always)
+    func append(_ byte: UInt8) {
+        buffer.append(byte)
+    }
+
+    /// Flushes once enough output has gathered.
+    @inline(__always)
+    func flushIfFull() {
+        if buffer.count >= flushThreshold { flush() }
+    }
+
     /// Writes out everything buffered.
     func flush() {
         var offset = 0

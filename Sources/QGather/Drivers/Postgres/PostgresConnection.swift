@@ -115,21 +115,21 @@ final class PostgresConnection: DatabaseConnection {
             // With a channel, rows arrive one result per row (single-row mode) and leave in chunks.
             if channel != nil { PQsetSingleRowMode(connection) }
             var failure: QueryError?
-            var streaming: (columns: [Column], oids: [UInt32], chunk: [[Value]])?
+            var streaming: (columns: [Column], kinds: [RowChunk.Kind], chunk: RowChunk)?
             while let result = PQgetResult(connection) {
                 defer { PQclear(result) }
                 switch PQresultStatus(result) {
                 case PGRES_SINGLE_TUPLE:
                     guard let channel, failure == nil else { continue }
                     if streaming == nil {
-                        let (columns, oids) = PostgresResultDecoder.columns(of: result)
+                        let (columns, kinds) = PostgresResultDecoder.columns(of: result)
                         channel.start(columns: columns, realRendering: .postgres)
-                        streaming = (columns, oids, [])
+                        streaming = (columns, kinds, RowChunk(columnCount: columns.count))
                     }
-                    PostgresResultDecoder.append(rowsOf: result, oids: streaming!.oids, to: &streaming!.chunk)
-                    if streaming!.chunk.count >= 1024 {
+                    PostgresResultDecoder.append(rowsOf: result, kinds: streaming!.kinds, to: &streaming!.chunk)
+                    if streaming!.chunk.rowCount >= 1024 {
                         channel.push(streaming!.chunk)
-                        streaming!.chunk.removeAll(keepingCapacity: true)
+                        streaming!.chunk = RowChunk(columnCount: streaming!.columns.count)
                     }
                 case PGRES_TUPLES_OK:
                     guard failure == nil else { continue }
@@ -140,7 +140,7 @@ final class PostgresConnection: DatabaseConnection {
                         if let chunk = streaming?.chunk, !chunk.isEmpty { channel.push(chunk) }
                         streaming = nil
                         let (held, streamed) = channel.finish()
-                        outcome = .success(RowSet(columns: columns, rows: held, realRendering: .postgres, streamedRowCount: streamed))
+                        outcome = .success(RowSet(columns: columns, chunks: held, realRendering: .postgres, streamedRowCount: streamed))
                     } else {
                         outcome = .success(PostgresResultDecoder.rows(of: result))
                     }

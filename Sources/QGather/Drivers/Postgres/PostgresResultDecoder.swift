@@ -2,43 +2,37 @@ import QGatherCLibPQ
 
 /// Turns a `PGresult` into a `RowSet` or a `QueryError`.
 enum PostgresResultDecoder {
-    /// The columns and rows of a tuples result, decoded by column type OID.
+    /// The columns and rows of a tuples result.
     static func rows(of result: OpaquePointer) -> RowSet {
-        let (columns, oids) = columns(of: result)
-        var rows: [[Value]] = []
-        rows.reserveCapacity(Int(PQntuples(result)))
-        append(rowsOf: result, oids: oids, to: &rows)
-        return RowSet(columns: columns, rows: rows, realRendering: .postgres)
+        let (columns, kinds) = columns(of: result)
+        var chunk = RowChunk(columnCount: columns.count)
+        append(rowsOf: result, kinds: kinds, to: &chunk)
+        return RowSet(columns: columns, chunks: [chunk], realRendering: .postgres)
     }
 
-    /// A result's columns and their type OIDs.
-    static func columns(of result: OpaquePointer) -> ([Column], [UInt32]) {
+    /// A result's columns, and how each column's text is kept (by type OID).
+    static func columns(of result: OpaquePointer) -> ([Column], [RowChunk.Kind]) {
         var columns: [Column] = []
-        var oids: [UInt32] = []
+        var kinds: [RowChunk.Kind] = []
         for c in 0..<PQnfields(result) {
             let oid = PQftype(result, c)
-            oids.append(oid)
+            kinds.append(PostgresTypes.kind(oid))
             columns.append(Column(name: String(cString: PQfname(result, c)), type: PostgresTypes.name(oid)))
         }
-        return (columns, oids)
+        return (columns, kinds)
     }
 
-    /// Decodes the rows of `result` onto the end of `rows`.
-    static func append(rowsOf result: OpaquePointer, oids: [UInt32], to rows: inout [[Value]]) {
-        let columnCount = oids.count
+    /// Copies the server's text of every cell of `result` onto the end of `chunk`.
+    static func append(rowsOf result: OpaquePointer, kinds: [RowChunk.Kind], to chunk: inout RowChunk) {
+        let columnCount = Int32(kinds.count)
         for r in 0..<PQntuples(result) {
-            var row: [Value] = []
-            row.reserveCapacity(columnCount)
-            for c in 0..<Int32(columnCount) {
+            for c in 0..<columnCount {
                 if PQgetisnull(result, r, c) != 0 {
-                    row.append(.null)
-                    continue
+                    chunk.appendNull()
+                } else {
+                    chunk.append(kinds[Int(c)], bytes: UnsafeRawBufferPointer(start: PQgetvalue(result, r, c), count: Int(PQgetlength(result, r, c))))
                 }
-                let length = Int(PQgetlength(result, r, c))
-                let bytes = UnsafeRawPointer(PQgetvalue(result, r, c)!).assumingMemoryBound(to: UInt8.self)
-                row.append(PostgresTypes.decode(UnsafeBufferPointer(start: bytes, count: length), oid: oids[Int(c)]))
             }
-            rows.append(row)
         }
     }
 
