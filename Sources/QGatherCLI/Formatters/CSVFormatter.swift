@@ -30,31 +30,36 @@ struct CSVFormatter: OutcomeFormatter {
         for chunk in rows.chunks { CSVFormatter.write(chunk, sqliteStyle: sqliteStyle, into: output) }
     }
 
+    private mutating func writeHeader(_ columns: [Column], sqliteStyle: Bool, into output: OutputWriter) {
+        if wroteOne { output.write("\n") }
+        wroteOne = true
+        output.write(columns.map { field($0.name, sqliteStyle: sqliteStyle) }.joined(separator: ",") + "\n")
+    }
+
     /// Writes rows straight from the chunk's bytes: each cell is the engine's own text, quoted
     /// when its CLI would quote it.
     static func write(_ chunk: RowChunk, sqliteStyle: Bool, into output: OutputWriter) {
-        for row in 0..<chunk.rowCount {
-            chunk.forEachCell(row: row) { column, kind, bytes in
-                if column > 0 { output.append(UInt8(ascii: ",")) }
-                switch kind {
-                case .null: break
-                case .blob:
-                    // sqlite3 prints a blob through sqlite3_column_text, as a C string: up to the first NUL.
-                    let end = bytes.firstIndex(of: 0) ?? bytes.count
-                    writeField(UnsafeBufferPointer(rebasing: bytes[0..<end]), sqliteStyle: sqliteStyle, into: output)
-                case .bool where !sqliteStyle:
-                    output.append(bytes)
-                default:
-                    writeField(bytes, sqliteStyle: sqliteStyle, into: output)
+        output.withBuffer { buffer in
+            for row in 0..<chunk.rowCount {
+                chunk.forEachCell(row: row) { column, kind, bytes in
+                    if column > 0 { buffer.append(UInt8(ascii: ",")) }
+                    switch kind {
+                    case .null: break
+                    case .blob:
+                        // sqlite3 prints a blob through sqlite3_column_text, as a C string: up to the first NUL.
+                        let end = bytes.firstIndex(of: 0) ?? bytes.count
+                        writeField(UnsafeBufferPointer(rebasing: bytes[0..<end]), sqliteStyle: sqliteStyle, into: &buffer)
+                    default:
+                        writeField(bytes, sqliteStyle: sqliteStyle, into: &buffer)
+                    }
                 }
+                buffer.append(UInt8(ascii: "\n"))
             }
-            output.append(UInt8(ascii: "\n"))
-            output.flushIfFull()
         }
     }
 
     @inline(__always)
-    private static func writeField(_ bytes: UnsafeBufferPointer<UInt8>, sqliteStyle: Bool, into output: OutputWriter) {
+    private static func writeField(_ bytes: UnsafeBufferPointer<UInt8>, sqliteStyle: Bool, into buffer: inout [UInt8]) {
         var quote: Bool
         if sqliteStyle {
             quote = bytes.isEmpty
@@ -74,21 +79,15 @@ struct CSVFormatter: OutcomeFormatter {
             }
         }
         guard quote else {
-            output.append(bytes)
+            buffer.append(contentsOf: bytes)
             return
         }
-        output.append(0x22)
+        buffer.append(0x22)
         for b in bytes {
-            if b == 0x22 { output.append(0x22) }
-            output.append(b)
+            if b == 0x22 { buffer.append(0x22) }
+            buffer.append(b)
         }
-        output.append(0x22)
-    }
-
-    private mutating func writeHeader(_ columns: [Column], sqliteStyle: Bool, into output: OutputWriter) {
-        if wroteOne { output.write("\n") }
-        wroteOne = true
-        output.write(columns.map { field($0.name, sqliteStyle: sqliteStyle) }.joined(separator: ",") + "\n")
+        buffer.append(0x22)
     }
 
     /// `text` quoted if the engine's CLI would quote it.

@@ -38,6 +38,14 @@ final class OutputWriter {
         buffer.append(byte)
     }
 
+    /// Gives `body` the buffer itself, for a tight loop of appends (one exclusivity check, not one
+    /// per byte); flushes afterwards if enough has gathered.
+    @inline(__always)
+    func withBuffer(_ body: (inout [UInt8]) -> Void) {
+        body(&buffer)
+        if buffer.count >= flushThreshold { flush() }
+    }
+
     /// Flushes once enough output has gathered.
     @inline(__always)
     func flushIfFull() {
