@@ -68,3 +68,4 @@ final class OutputWriter {
         buffer.removeAll(keepingCapacity: true)
     }
 }
+
