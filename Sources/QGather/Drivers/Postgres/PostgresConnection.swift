@@ -71,22 +71,7 @@ final class PostgresConnection: DatabaseConnection {
     var isUsable: Bool { usable.load(ordering: .relaxed) }
 
     func execute(_ query: Query, control: QueryControl, channel: RowChannel?) async throws(QueryError) -> RowSet {
-        let result: Result<RowSet, QueryError>
-        do {
-            result = try await withTaskCancellationHandler {
-                try await thread.run { [self] in runOnThread(query, control: control, channel: channel) }
-            } onCancel: {
-                control.stop(.cancelled)
-            }
-        } catch {
-            throw QueryError(kind: .connectionLost, code: "internal", message: "\(error)")
-        }
-        switch result {
-        case .success(let rows): return rows
-        case .failure(var error):
-            error.attach(to: query)
-            throw error
-        }
+        try await thread.runQuery(query, control: control) { [self] in runOnThread(query, control: control, channel: channel) }
     }
 
     /// Sends the query, collects its results and leaves the connection idle (or marks it broken).
