@@ -15,6 +15,7 @@ public struct SQLPlaceholder: Sendable, Hashable {
     /// text inside strings, quoted identifiers, comments and dollar quotes, and `::` casts, is not
     /// a placeholder.
     public static func find(in sql: String, dialect: SQLDialect) -> [SQLPlaceholder] {
+        guard sql.utf8.contains(UInt8(ascii: ":")) else { return [] }  // the common case, without lexing
         var lexer = Lexer(bytes: Array(sql.utf8), dialect: dialect, file: "")
         _ = try? lexer.statements(firstIndex: 0)
         return lexer.placeholders

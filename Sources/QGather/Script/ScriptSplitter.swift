@@ -105,11 +105,13 @@ struct Lexer {
             default:
                 if Lexer.isWordStart(byte) {
                     let word = scanWord()
-                    if dialect == .postgres, word.count == 1, word == "E" || word == "e", peek(0) == UInt8(ascii: "'") {
+                    if dialect == .postgres, word.count == 1, byte == UInt8(ascii: "E") || byte == UInt8(ascii: "e"), peek(0) == UInt8(ascii: "'") {
                         try skipQuoted(close: UInt8(ascii: "'"), what: "string literal", backslashEscapes: true)
                     } else {
                         if current.start == nil { current.start = tokenStart }
-                        track(word: word.uppercased(), in: &current)
+                        // Only the first words and the block keywords matter: spare the others a String.
+                        let text = collectWords || current.words.count < 6 ? uppercased(word) : Lexer.blockKeyword(bytes[word]) ?? ""
+                        track(word: text, in: &current)
                         lastSignificantEnd = position
                         continue
                     }
@@ -199,10 +201,25 @@ struct Lexer {
         isWordStart(b) || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) || b == UInt8(ascii: "$")
     }
 
-    private mutating func scanWord() -> String {
+    private mutating func scanWord() -> Range<Int> {
         let start = position
         while position < bytes.count && Lexer.isWordByte(bytes[position]) { position += 1 }
-        return String(decoding: bytes[start..<position], as: UTF8.self)
+        return start..<position
+    }
+
+    /// The word's text with ASCII letters upper-cased (SQL keywords are ASCII).
+    private func uppercased(_ word: Range<Int>) -> String {
+        String(decoding: bytes[word].map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }, as: UTF8.self)
+    }
+
+    private static let blockKeywords = ["BEGIN", "END", "CASE", "ATOMIC"].map { ($0, Array($0.utf8)) }
+
+    /// BEGIN, END, CASE or ATOMIC if the word is one of them (any case), else nil.
+    static func blockKeyword(_ word: ArraySlice<UInt8>) -> String? {
+        for (keyword, letters) in blockKeywords where letters.count == word.count {
+            if zip(letters, word).allSatisfy({ $0 == ($1 >= 0x61 && $1 <= 0x7A ? $1 - 0x20 : $1) }) { return keyword }
+        }
+        return nil
     }
 
     /// Skips `-- ...` to the end of the line and returns the text after `--`.

@@ -8,6 +8,24 @@ public enum StatementKind {
         return lexer.words
     }
 
+    /// The first two keywords of `sql`: enough to classify it, without lexing a long statement.
+    static func leadingWords(of sql: String, dialect: SQLDialect) -> [String] {
+        var prefix = Substring(sql)
+        var words: [String] = []
+        while words.count < 2 {
+            prefix = prefix.drop { $0.isWhitespace }
+            if prefix.hasPrefix("--") || prefix.hasPrefix("/*") {
+                // A comment before the first word: fall back to the lexer.
+                return Array(self.words(of: sql, dialect: dialect).prefix(2))
+            }
+            let word = prefix.prefix { $0.isLetter || $0 == "_" }
+            if word.isEmpty { break }
+            words.append(word.uppercased())
+            prefix = prefix.dropFirst(word.count)
+        }
+        return words
+    }
+
     /// Whether `sql` only reads: a SELECT, VALUES, TABLE, SHOW or EXPLAIN without ANALYZE, or a
     /// WITH query with no data-changing statement inside. Only such queries are retried.
     public static func isReadOnly(_ sql: String, dialect: SQLDialect) -> Bool {
@@ -27,7 +45,7 @@ public enum StatementKind {
     /// assignment, ...), the words that say so; such statements would apply to one random
     /// connection of a parallel batch.
     public static func sessionStatement(_ sql: String, dialect: SQLDialect) -> String? {
-        let words = words(of: sql, dialect: dialect)
+        let words = leadingWords(of: sql, dialect: dialect)
         guard let first = words.first else { return nil }
         let session: Set<String> = ["BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT", "SAVEPOINT", "RELEASE", "SET", "RESET",
                                     "DISCARD", "ATTACH", "DETACH", "LISTEN", "UNLISTEN", "PREPARE", "DEALLOCATE", "LOAD"]
