@@ -4,14 +4,22 @@
 public protocol DatabaseConnection: AnyObject, Sendable {
     /// Runs one query (a single statement, or several separated by `;` whose last result is kept).
     /// `control` may interrupt it from another task; the connection is clean for the next query
-    /// when this returns, or `isUsable` is false.
-    func execute(_ query: Query, control: QueryControl) async throws(QueryError) -> RowSet
+    /// when this returns, or `isUsable` is false. With a `channel`, rows are handed to it in
+    /// chunks as they are read (and may stream to the output) instead of being collected.
+    func execute(_ query: Query, control: QueryControl, channel: RowChannel?) async throws(QueryError) -> RowSet
 
     /// False once the connection is broken; the pool then closes it instead of reusing it.
     var isUsable: Bool { get }
 
     /// Closes the connection and stops its thread. Called once, by the pool.
     func close() async
+}
+
+extension DatabaseConnection {
+    /// Runs one query and collects its rows.
+    public func execute(_ query: Query, control: QueryControl) async throws(QueryError) -> RowSet {
+        try await execute(query, control: control, channel: nil)
+    }
 }
 
 /// Opens connections to one database.

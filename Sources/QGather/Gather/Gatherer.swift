@@ -27,18 +27,37 @@ public struct Gatherer: Sendable {
 
     /// The outcomes of `batch` as an ordered asynchronous sequence. The batch starts at once;
     /// dropping or cancelling the consumer cancels it.
-    public func outcomes(_ batch: Batch) -> OutcomeStream {
+    ///
+    /// With a `sink`, the rows of the query at the head of the output order go to the sink as
+    /// they are read (its outcome then holds only the rows not streamed, `streamedRowCount` counts
+    /// the others); later queries keep theirs until their turn.
+    public func outcomes(_ batch: Batch, streamingRowsTo sink: (any RowStreamSink)? = nil) -> OutcomeStream {
         let (stream, continuation) = AsyncStream.makeStream(of: QueryOutcome.self)
+        let channels = Self.channels(for: batch, streaming: sink != nil)
         let task = Task {
-            await run(batch) { continuation.yield($0) }
+            // Delivery through the stream is asynchronous: the consumer's iterator hands each
+            // query's rows to the sink once the consumer has taken every earlier outcome.
+            await run(batch, channels: channels, attachNext: nil) { continuation.yield($0) }
             continuation.finish()
         }
         continuation.onTermination = { _ in task.cancel() }
-        return OutcomeStream(stream: stream, task: task)
+        return OutcomeStream(stream: stream, task: task, channels: channels, sink: sink)
+    }
+
+    static func channels(for batch: Batch, streaming: Bool) -> [RowChannel?] {
+        batch.queries.map { streaming ? RowChannel(query: $0) : nil }
     }
 
     /// Runs `batch`, calling `deliver` with each outcome in input order as soon as it is known.
-    public func run(_ batch: Batch, deliver: (QueryOutcome) async -> Void) async {
+    public func run(_ batch: Batch, streamingRowsTo sink: (any RowStreamSink)? = nil, deliver: (QueryOutcome) async -> Void) async {
+        let channels = Self.channels(for: batch, streaming: sink != nil)
+        let attach: ((Int) -> Void)? = sink.map { sink in { index in channels[index]?.attach(sink) } }
+        attach?(0)
+        await run(batch, channels: channels, attachNext: attach, deliver: deliver)
+    }
+
+    /// The core: `attachNext(i)` is called once outcome *i − 1* has been delivered (synchronously).
+    private func run(_ batch: Batch, channels: [RowChannel?], attachNext: ((Int) -> Void)?, deliver: (QueryOutcome) async -> Void) async {
         let queries = batch.queries
         guard !queries.isEmpty else { return }
         let session: QuerySession
@@ -65,7 +84,8 @@ public struct Gatherer: Sendable {
             var nextToStart = 0
             while nextToStart < min(jobs, queries.count) {
                 let query = queries[nextToStart]
-                group.addTask { await runWithRetries(query, pool: pool, batchStart: batchStart, clock: clock) }
+                let channel = channels[nextToStart]
+                group.addTask { await runWithRetries(query, channel: channel, pool: pool, batchStart: batchStart, clock: clock) }
                 nextToStart += 1
             }
             while let outcome = await group.next() {
@@ -76,12 +96,15 @@ public struct Gatherer: Sendable {
                 }
                 if !stopped && !Task.isCancelled && nextToStart < queries.count {
                     let query = queries[nextToStart]
-                    group.addTask { await runWithRetries(query, pool: pool, batchStart: batchStart, clock: clock) }
+                    let channel = channels[nextToStart]
+                    group.addTask { await runWithRetries(query, channel: channel, pool: pool, batchStart: batchStart, clock: clock) }
                     nextToStart += 1
                 }
                 while nextToDeliver < queries.count, let ready = slots[nextToDeliver] {
                     await deliver(ready)
                     nextToDeliver += 1
+                    // The next query is now at the head of the output order: its rows may stream.
+                    if nextToDeliver < queries.count { attachNext?(nextToDeliver) }
                 }
             }
         }
@@ -94,12 +117,15 @@ public struct Gatherer: Sendable {
     }
 
     /// Runs a query, again after a transient failure if it only reads and retries are allowed.
-    private func runWithRetries(_ query: Query, pool: ConnectionPool, batchStart: ContinuousClock.Instant, clock: ContinuousClock) async -> QueryOutcome {
+    private func runWithRetries(_ query: Query, channel: RowChannel?, pool: ConnectionPool, batchStart: ContinuousClock.Instant,
+                                clock: ContinuousClock) async -> QueryOutcome {
         var attempt = 1
         while true {
-            var outcome = await runOne(query, pool: pool, batchStart: batchStart, clock: clock)
+            var outcome = await runOne(query, channel: channel, pool: pool, batchStart: batchStart, clock: clock)
             outcome.attempts = attempt
+            // A query whose rows have begun to reach the output is not run again.
             guard attempt <= options.retries, let error = outcome.error, TransientErrors.isTransient(error), !Task.isCancelled,
+                  channel?.hasStarted != true,
                   StatementKind.isReadOnly(query.sql, dialect: pool.driver.dialect) else { return outcome }
             // Exponential backoff with jitter: 50 ms, 100 ms, 200 ms, ... capped at 2 s.
             let base = min(2000, 50 << min(attempt - 1, 6))
@@ -108,7 +134,7 @@ public struct Gatherer: Sendable {
         }
     }
 
-    private func runOne(_ query: Query, pool: ConnectionPool, batchStart: ContinuousClock.Instant, clock: ContinuousClock) async -> QueryOutcome {
+    private func runOne(_ query: Query, channel: RowChannel?, pool: ConnectionPool, batchStart: ContinuousClock.Instant, clock: ContinuousClock) async -> QueryOutcome {
         if Task.isCancelled { return QueryOutcome(query: query, result: .cancelled) }
         let connection: any DatabaseConnection
         do {
@@ -133,7 +159,7 @@ public struct Gatherer: Sendable {
         let started = clock.now
         let result: QueryOutcome.Result
         do {
-            result = .rows(try await connection.execute(query, control: control))
+            result = .rows(try await connection.execute(query, control: control, channel: channel))
         } catch {
             result = error.kind == .cancelled ? .cancelled : .failed(error)
         }
@@ -155,6 +181,8 @@ public struct OutcomeStream: AsyncSequence, Sendable {
     public typealias Element = QueryOutcome
     let stream: AsyncStream<QueryOutcome>
     let task: Task<Void, Never>
+    let channels: [RowChannel?]
+    let sink: (any RowStreamSink)?
 
     /// Cancels the batch: every unfinished query is interrupted in the database. The sequence
     /// still delivers every outcome (the stopped ones as cancelled) and then ends.
@@ -163,7 +191,24 @@ public struct OutcomeStream: AsyncSequence, Sendable {
     }
 
     /// Creates the iterator.
-    public func makeAsyncIterator() -> AsyncStream<QueryOutcome>.Iterator {
-        stream.makeAsyncIterator()
+    public func makeAsyncIterator() -> Iterator {
+        Iterator(base: stream.makeAsyncIterator(), channels: channels, sink: sink)
+    }
+
+    /// Yields outcomes in input order; asking for the next one lets that query's rows stream.
+    public struct Iterator: AsyncIteratorProtocol {
+        var base: AsyncStream<QueryOutcome>.Iterator
+        let channels: [RowChannel?]
+        let sink: (any RowStreamSink)?
+        var nextIndex = 0
+
+        /// The next outcome, or nil when the batch is done.
+        public mutating func next() async -> QueryOutcome? {
+            // The consumer has finished with every earlier outcome: this query may now stream.
+            if let sink, nextIndex < channels.count { channels[nextIndex]?.attach(sink) }
+            guard let outcome = await base.next() else { return nil }
+            nextIndex = outcome.query.index + 1
+            return outcome
+        }
     }
 }

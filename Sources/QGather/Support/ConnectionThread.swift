@@ -74,3 +74,27 @@ final class ConnectionThread: Sendable {
         }
     }
 }
+
+extension ConnectionThread {
+    /// Runs one query's blocking work on this thread. Cancelling the calling task stops the
+    /// query through `control` (the driver's interrupt); an error is attached to `query`.
+    func runQuery(_ query: Query, control: QueryControl,
+                  _ body: @escaping @Sendable () -> Result<RowSet, QueryError>) async throws(QueryError) -> RowSet {
+        let result: Result<RowSet, QueryError>
+        do {
+            result = try await withTaskCancellationHandler {
+                try await run(body)
+            } onCancel: {
+                control.stop(.cancelled)
+            }
+        } catch {
+            throw QueryError(kind: .connectionLost, code: "internal", message: "\(error)")
+        }
+        switch result {
+        case .success(let rows): return rows
+        case .failure(var error):
+            error.attach(to: query)
+            throw error
+        }
+    }
+}

@@ -9,20 +9,18 @@ struct BatchPrinter {
 
     /// Runs `batch` on `database` and returns the exit status.
     func run(_ batch: Batch, on database: Database, options: GatherOptions) async -> ExitCode {
-        let output = OutputWriter()
-        var formatter = format.makeFormatter()
+        let printer = OutcomePrinter(formatter: format.makeFormatter(), output: OutputWriter())
         let clock = ContinuousClock()
         let started = clock.now
-        let stream = database.outcomes(batch, options: options)
+        let stream = database.outcomes(batch, options: options, streamingRowsTo: printer.streamsRows ? printer : nil)
         let signals = SignalWatcher { stream.cancel() }
         var timings: [TimingReport.Entry] = []  // rows are printed and dropped; only timings are kept
         var failed = 0
         var cancelled = 0
 
-        formatter.begin(into: output)
+        printer.begin()
         for await outcome in stream {
-            formatter.write(outcome, into: output)
-            output.flush()
+            printer.write(outcome)
             switch outcome.result {
             case .rows: break
             case .failed(let error):
@@ -33,8 +31,7 @@ struct BatchPrinter {
             }
             timings.append(TimingReport.Entry(outcome))
         }
-        formatter.end(into: output)
-        output.flush()
+        printer.end()
         let wall = clock.now - started
 
         if timing { StandardError.print(TimingReport.render(timings, wall: wall).trimmingSuffixNewline) }

@@ -10,28 +10,27 @@ struct TableFormatter: OutcomeFormatter {
             output.write("(\(affected) row\(affected == 1 ? "" : "s") affected)\n\n")
             return
         }
-        output.write(TableFormatter.render(rows))
+        TableFormatter.write(rows, into: output)
     }
 
-    /// The aligned table for `rows`, ending with the footer and an empty line.
-    static func render(_ rows: RowSet) -> String {
+    /// Writes the aligned table line by line from the row set's chunks: widths are measured on a
+    /// first pass over the cells' bytes, so no string is kept per cell.
+    static func write(_ rows: RowSet, into output: OutputWriter) {
         let columnCount = rows.columns.count
-        let cells: [[String?]] = rows.rows.map { row in row.map { rows.text(of: $0) } }
         var widths = rows.columns.map { displayWidth($0.name) }
-        var rightAligned = [Bool](repeating: false, count: columnCount)
-        for column in 0..<columnCount {
-            var numeric = !rows.rows.isEmpty
-            var anyValue = false
-            for (r, row) in rows.rows.enumerated() {
-                if let text = cells[r][column] { widths[column] = max(widths[column], displayWidth(text)) }
-                if !row[column].isNull {
-                    anyValue = true
-                    if !row[column].isNumeric { numeric = false }
+        var numeric = [Bool](repeating: true, count: columnCount)
+        var anyValue = [Bool](repeating: false, count: columnCount)
+        for chunk in rows.chunks {
+            for row in 0..<chunk.rowCount {
+                chunk.forEachCell(row: row) { column, kind, bytes in
+                    guard kind != .null else { return }
+                    anyValue[column] = true
+                    if kind != .integer && kind != .real && kind != .decimal { numeric[column] = false }
+                    widths[column] = max(widths[column], displayWidth(cellText(kind, bytes)))
                 }
             }
-            rightAligned[column] = numeric && anyValue
         }
-        var out = ""
+        let rightAligned = (0..<columnCount).map { numeric[$0] && anyValue[$0] }
         // Header: names centred (psql pads every header cell, the last one too).
         var header = ""
         for (i, column) in rows.columns.enumerated() {
@@ -39,26 +38,40 @@ struct TableFormatter: OutcomeFormatter {
             header += (i == 0 ? " " : " | ") + String(repeating: " ", count: space / 2) + column.name
                 + String(repeating: " ", count: (space + 1) / 2)
         }
-        out += header + " \n"
-        out += widths.map { String(repeating: "-", count: $0 + 2) }.joined(separator: "+") + "\n"
-        for row in cells {
-            var line = ""
-            for (i, cell) in row.enumerated() {
-                let text = cell ?? ""
-                let pad = String(repeating: " ", count: widths[i] - displayWidth(text))
-                line += i == 0 ? " " : " | "
-                if rightAligned[i] {
-                    line += pad + text
-                } else if i < columnCount - 1 {
-                    line += text + pad
-                } else {
-                    line += text  // psql leaves no trailing blanks after the last left-aligned cell
+        output.write(header + " \n")
+        output.write(widths.map { String(repeating: "-", count: $0 + 2) }.joined(separator: "+") + "\n")
+        for chunk in rows.chunks {
+            for row in 0..<chunk.rowCount {
+                var line = ""
+                chunk.forEachCell(row: row) { i, kind, bytes in
+                    let text = kind == .null ? "" : String(decoding: cellText(kind, bytes), as: UTF8.self)
+                    let pad = String(repeating: " ", count: widths[i] - displayWidth(text))
+                    line += i == 0 ? " " : " | "
+                    if rightAligned[i] {
+                        line += pad + text
+                    } else if i < columnCount - 1 {
+                        line += text + pad
+                    } else {
+                        line += text  // psql leaves no trailing blanks after the last left-aligned cell
+                    }
                 }
+                output.write(line + "\n")
             }
-            out += line + "\n"
         }
-        out += "(\(rows.rows.count) row\(rows.rows.count == 1 ? "" : "s"))\n\n"
-        return out
+        let count = rows.heldRowCount
+        output.write("(\(count) row\(count == 1 ? "" : "s"))\n\n")
+    }
+
+    /// The text a cell shows: its bytes, but a SQLite blob only up to its first NUL (as the
+    /// sqlite3 shell prints it).
+    private static func cellText(_ kind: RowChunk.Kind, _ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        guard kind == .blob, let nul = bytes.firstIndex(of: 0) else { return bytes }
+        return UnsafeBufferPointer(rebasing: bytes[0..<nul])
+    }
+
+    private static func displayWidth(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        if bytes.allSatisfy({ $0 < 0x80 }) { return bytes.count }
+        return displayWidth(String(decoding: bytes, as: UTF8.self))
     }
 
     /// Terminal columns taken by `text` (East Asian wide characters count two).

@@ -26,6 +26,32 @@ final class OutputWriter {
         if buffer.count >= flushThreshold { flush() }
     }
 
+    /// Appends raw bytes without flushing (call `flushIfFull` at a row boundary).
+    @inline(__always)
+    func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        buffer.append(contentsOf: bytes)
+    }
+
+    /// Appends one byte without flushing.
+    @inline(__always)
+    func append(_ byte: UInt8) {
+        buffer.append(byte)
+    }
+
+    /// Gives `body` the buffer itself, for a tight loop of appends (one exclusivity check, not one
+    /// per byte); flushes afterwards if enough has gathered.
+    @inline(__always)
+    func withBuffer(_ body: (inout [UInt8]) -> Void) {
+        body(&buffer)
+        if buffer.count >= flushThreshold { flush() }
+    }
+
+    /// Flushes once enough output has gathered.
+    @inline(__always)
+    func flushIfFull() {
+        if buffer.count >= flushThreshold { flush() }
+    }
+
     /// Writes out everything buffered.
     func flush() {
         var offset = 0
@@ -42,3 +68,4 @@ final class OutputWriter {
         buffer.removeAll(keepingCapacity: true)
     }
 }
+

@@ -15,7 +15,7 @@ enum TimingReport {
             status = outcome.status
             startOffset = outcome.startOffset
             duration = outcome.duration
-            rows = outcome.rowSet.map { $0.rowsAffected ?? $0.rows.count }
+            rows = outcome.rowSet.map { $0.rowsAffected ?? $0.rowCount }
         }
     }
 

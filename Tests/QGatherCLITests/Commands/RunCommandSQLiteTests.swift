@@ -229,6 +229,20 @@ import Testing
         #expect(result.stderr.contains("interrupted"))
     }
 
+    @Test func aLargeResultStreamsToTheOutputInBoundedMemory() throws {
+        let dir = try TemporaryDirectory()
+        let db = try Fixtures.database(in: dir)
+        // 100,000 rows of 1,000 bytes: about 100 MB of csv, which must not be held in memory.
+        let batch = try dir.write("big.sql", "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 100000) SELECT x, hex(zeroblob(500)) AS pad FROM c;\n")
+        let started = Date()
+        let (process, out, err) = try CLIRunner.start([batch, "--db", db, "--format", "csv"], discardOutput: true)
+        let result = CLIRunner.finish(process, out, err, started: started, timeout: 120)
+        #expect(result.status == 0, "\(result.stderr)")
+        var usage = rusage()
+        getrusage(Int32(RUSAGE_CHILDREN.rawValue), &usage)
+        #expect(usage.ru_maxrss < 80 * 1024, "peak RSS of a child: \(usage.ru_maxrss) KiB")
+    }
+
     @Test func timingPrintsASummaryOnStderr() throws {
         let dir = try TemporaryDirectory()
         let db = try Fixtures.database(in: dir)

@@ -24,7 +24,7 @@ enum CLIRunner {
 
     /// Starts the binary with `arguments`; standard output and error go to temporary files.
     static func start(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
-                      directory: URL? = nil) throws -> (Process, URL, URL) {
+                      directory: URL? = nil, discardOutput: Bool = false) throws -> (Process, URL, URL) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
@@ -36,7 +36,7 @@ enum CLIRunner {
         let err = FileManager.default.temporaryDirectory.appendingPathComponent("qgather-err-\(UUID().uuidString)")
         _ = FileManager.default.createFile(atPath: out.path, contents: nil)
         _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: out)
+        process.standardOutput = discardOutput ? FileHandle.nullDevice : try FileHandle(forWritingTo: out)
         process.standardError = try FileHandle(forWritingTo: err)
         if let stdin {
             let input = FileManager.default.temporaryDirectory.appendingPathComponent("qgather-in-\(UUID().uuidString)")

@@ -70,27 +70,12 @@ final class PostgresConnection: DatabaseConnection {
 
     var isUsable: Bool { usable.load(ordering: .relaxed) }
 
-    func execute(_ query: Query, control: QueryControl) async throws(QueryError) -> RowSet {
-        let result: Result<RowSet, QueryError>
-        do {
-            result = try await withTaskCancellationHandler {
-                try await thread.run { [self] in runOnThread(query, control: control) }
-            } onCancel: {
-                control.stop(.cancelled)
-            }
-        } catch {
-            throw QueryError(kind: .connectionLost, code: "internal", message: "\(error)")
-        }
-        switch result {
-        case .success(let rows): return rows
-        case .failure(var error):
-            error.attach(to: query)
-            throw error
-        }
+    func execute(_ query: Query, control: QueryControl, channel: RowChannel?) async throws(QueryError) -> RowSet {
+        try await thread.runQuery(query, control: control) { [self] in runOnThread(query, control: control, channel: channel) }
     }
 
     /// Sends the query, collects its results and leaves the connection idle (or marks it broken).
-    private func runOnThread(_ query: Query, control: QueryControl) -> Result<RowSet, QueryError> {
+    private func runOnThread(_ query: Query, control: QueryControl, channel: RowChannel?) -> Result<RowSet, QueryError> {
         let connection = handle.connection
         let handle = self.handle
         let pendingCancels = self.pendingCancels
@@ -112,12 +97,38 @@ final class PostgresConnection: DatabaseConnection {
             outcome = .failure(connectionError())
         } else {
             outcome = .success(RowSet(columns: [], rows: [], rowsAffected: 0, realRendering: .postgres))
+            // With a channel, rows arrive one result per row (single-row mode) and leave in chunks.
+            if channel != nil { PQsetSingleRowMode(connection) }
             var failure: QueryError?
+            var streaming: (columns: [Column], kinds: [RowChunk.Kind], chunk: RowChunk)?
             while let result = PQgetResult(connection) {
                 defer { PQclear(result) }
                 switch PQresultStatus(result) {
-                case PGRES_TUPLES_OK, PGRES_SINGLE_TUPLE:
-                    if failure == nil { outcome = .success(PostgresResultDecoder.rows(of: result)) }
+                case PGRES_SINGLE_TUPLE:
+                    guard let channel, failure == nil else { continue }
+                    if streaming == nil {
+                        let (columns, kinds) = PostgresResultDecoder.columns(of: result)
+                        channel.start(columns: columns, realRendering: .postgres)
+                        streaming = (columns, kinds, RowChunk(columnCount: columns.count))
+                    }
+                    PostgresResultDecoder.append(rowsOf: result, kinds: streaming!.kinds, to: &streaming!.chunk)
+                    if streaming!.chunk.rowCount >= 1024 {
+                        channel.push(streaming!.chunk)
+                        streaming!.chunk = RowChunk(columnCount: streaming!.columns.count)
+                    }
+                case PGRES_TUPLES_OK:
+                    guard failure == nil else { continue }
+                    if let channel {
+                        // The end of a result set in single-row mode (it holds no rows itself).
+                        let columns = streaming?.columns ?? PostgresResultDecoder.columns(of: result).0
+                        if streaming == nil { channel.start(columns: columns, realRendering: .postgres) }
+                        if let chunk = streaming?.chunk, !chunk.isEmpty { channel.push(chunk) }
+                        streaming = nil
+                        let (held, streamed) = channel.finish()
+                        outcome = .success(RowSet(columns: columns, chunks: held, realRendering: .postgres, streamedRowCount: streamed))
+                    } else {
+                        outcome = .success(PostgresResultDecoder.rows(of: result))
+                    }
                 case PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
                     if failure == nil {
                         let tuples = String(cString: PQcmdTuples(result))
@@ -127,6 +138,8 @@ final class PostgresConnection: DatabaseConnection {
                     failure = QueryError(kind: .database, code: "0A000", message: "COPY is not supported in a batch")
                     PQputCopyEnd(connection, "COPY is not supported by qgather")
                 default:
+                    if let channel, let chunk = streaming?.chunk, !chunk.isEmpty { channel.push(chunk) }
+                    streaming = nil
                     if failure == nil { failure = PostgresResultDecoder.error(of: result, sql: query.sql, scrub: conninfo.scrub) }
                 }
             }

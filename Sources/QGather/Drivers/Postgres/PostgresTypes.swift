@@ -18,6 +18,19 @@ enum PostgresTypes {
         names[oid] ?? "oid:\(oid)"
     }
 
+    /// How the text of a value of type `oid` is kept and decoded.
+    static func kind(_ oid: UInt32) -> RowChunk.Kind {
+        switch oid {
+        case 20, 21, 23, 26: return .integer
+        case 700, 701: return .real
+        case 1700: return .decimal
+        case 16: return .bool
+        case 114, 3802: return .json
+        case 17: return .byteaHex
+        default: return .text
+        }
+    }
+
     /// Decodes the server's text for a value of type `oid`.
     static func decode(_ bytes: UnsafeBufferPointer<UInt8>, oid: UInt32) -> Value {
         switch oid {
@@ -62,7 +75,7 @@ enum PostgresTypes {
     }
 
     /// bytea's hex output `\x0a1b...` to bytes.
-    private static func decodeHex(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+    static func decodeHex(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
         guard bytes.count >= 2, bytes[0] == UInt8(ascii: "\\"), bytes[1] == UInt8(ascii: "x") else { return Array(bytes) }
         func nibble(_ c: UInt8) -> UInt8 {
             switch c {

@@ -56,46 +56,34 @@ final class SQLiteConnection: DatabaseConnection {
 
     var isUsable: Bool { usable.load(ordering: .relaxed) }
 
-    func execute(_ query: Query, control: QueryControl) async throws(QueryError) -> RowSet {
-        let handle = self.handle
-        let sessionMode = self.sessionMode
-        let result: Result<RowSet, QueryError>
-        do {
-            result = try await withTaskCancellationHandler {
-                try await thread.run { () -> Result<RowSet, QueryError> in
-                    if let reason = control.begin(interrupt: { sqlite3_interrupt(handle.pointer) }) {
-                        return .failure(QueryControl.error(for: reason))
-                    }
-                    let outcome = Result { () throws(QueryError) -> RowSet in try SQLiteStatementRunner(db: handle.pointer).run(query.sql, parameters: query.parameters) }
-                    let reason = control.end()
-                    switch sessionMode {
-                    case .serial:
-                        break
-                    case .snapshot:
-                        // A snapshot transaction that SQLite rolled back on its own cannot be resumed.
-                        if sqlite3_get_autocommit(handle.pointer) != 0 { self.usable.store(false, ordering: .relaxed) }
-                    case .autocommit:
-                        guard case .failure = outcome, sqlite3_get_autocommit(handle.pointer) == 0 else { break }
-                        // Leave the connection clean: an interrupted or failed transaction is rolled back.
-                        sqlite3_exec(handle.pointer, "ROLLBACK", nil, nil, nil)
-                    }
-                    if case .failure(let error) = outcome, let reason, error.code == "SQLITE_INTERRUPT" {
-                        return .failure(QueryControl.error(for: reason))
-                    }
-                    return outcome
-                }
-            } onCancel: {
-                control.stop(.cancelled)
-            }
-        } catch {
-            throw QueryError(kind: .connectionLost, code: "internal", message: "\(error)")
+    func execute(_ query: Query, control: QueryControl, channel: RowChannel?) async throws(QueryError) -> RowSet {
+        try await thread.runQuery(query, control: control) { [self] in runOnThread(query, control: control, channel: channel) }
+    }
+
+    /// Steps the query's statements and leaves the connection as its session mode requires.
+    private func runOnThread(_ query: Query, control: QueryControl, channel: RowChannel?) -> Result<RowSet, QueryError> {
+        let db = handle.pointer
+        if let reason = control.begin(interrupt: { [handle] in sqlite3_interrupt(handle.pointer) }) {
+            return .failure(QueryControl.error(for: reason))
         }
-        switch result {
-        case .success(let rows): return rows
-        case .failure(var error):
-            error.attach(to: query)
-            throw error
+        let outcome = Result { () throws(QueryError) -> RowSet in
+            try SQLiteStatementRunner(db: db, channel: channel).run(query.sql, parameters: query.parameters)
         }
+        let reason = control.end()
+        switch sessionMode {
+        case .serial:
+            break
+        case .snapshot:
+            // A snapshot transaction that SQLite rolled back on its own cannot be resumed.
+            if sqlite3_get_autocommit(db) != 0 { usable.store(false, ordering: .relaxed) }
+        case .autocommit:
+            // Leave the connection clean: an interrupted or failed transaction is rolled back.
+            if case .failure = outcome, sqlite3_get_autocommit(db) == 0 { sqlite3_exec(db, "ROLLBACK", nil, nil, nil) }
+        }
+        if case .failure(let error) = outcome, let reason, error.code == "SQLITE_INTERRUPT" {
+            return .failure(QueryControl.error(for: reason))
+        }
+        return outcome
     }
 
     func close() async {
