@@ -60,6 +60,19 @@ def loadavg():
     return [round(x, 2) for x in os.getloadavg()]
 
 
+def cores_busy(seconds=1.0):
+    """How many cores other processes keep busy: /proc/stat over `seconds` while we run nothing."""
+    def sample():
+        with open("/proc/stat") as f:
+            fields = [int(x) for x in f.readline().split()[1:]]
+        idle = fields[3] + fields[4]  # idle + iowait
+        return sum(fields[:8]) - idle, sum(fields[:8])
+    busy0, total0 = sample()
+    time.sleep(seconds)
+    busy1, total1 = sample()
+    return round((os.cpu_count() or 1) * (busy1 - busy0) / max(1, total1 - total0), 2)
+
+
 # ---------------------------------------------------------------- data and batch files
 
 
@@ -129,8 +142,9 @@ def write_batches():
 class Contestant:
     """One command of a scenario: a whole process, stdout to /dev/null unless captured."""
 
-    def __init__(self, label, argv, stdin=None, capture=False, queries=None, parse=None):
+    def __init__(self, label, argv, stdin=None, capture=False, queries=None, parse=None, compare=True):
         self.label, self.argv, self.stdin, self.capture = label, argv, stdin, capture
+        self.compare = compare  # False: a reference (e.g. a fixed-duration run), no wall-time ratio
         self.queries = queries  # for a queries/s column
         self.parse = parse  # (stdout, stderr) -> dict of extra figures
         self.walls, self.rss_kib, self.extras = [], [], []
@@ -171,6 +185,7 @@ class Contestant:
             "max_s": round(max(self.walls), 4),
             "rss_median_mib": round(statistics.median(self.rss_kib) / 1024, 1),
             "rss_max_mib": round(max(self.rss_kib) / 1024, 1),
+            "compare": self.compare,
         }
         if self.queries:
             s["queries_per_s"] = round(self.queries / s["median_s"])
@@ -196,7 +211,7 @@ def pgbench_tps(stdout, _stderr):
 
 def run_scenario(sid, title, contestants, reps):
     log(f"{sid}: {title} ({reps} rounds + 1 warm-up, {len(contestants)} commands)")
-    load_before = loadavg()
+    load_before, busy_before = loadavg(), cores_busy()
     for c in contestants:  # warm-up: page cache, server buffers; not counted
         c.run_once()
     for _ in range(reps):
@@ -205,9 +220,9 @@ def run_scenario(sid, title, contestants, reps):
     rows = [c.summary() for c in contestants]
     qg = next(r for r in rows if r["label"].startswith("qgather"))
     for r in rows:
-        r["ratio_qgather_to_peer"] = None if r is qg else round(qg["median_s"] / r["median_s"], 3)
+        r["ratio_qgather_to_peer"] = None if r is qg or not r["compare"] else round(qg["median_s"] / r["median_s"], 3)
     return {"id": sid, "title": title, "reps": reps, "load_before": load_before, "load_after": loadavg(),
-            "results": rows}
+            "others_cores_busy_before": busy_before, "others_cores_busy_after": cores_busy(), "results": rows}
 
 
 # ---------------------------------------------------------------- correctness gate
@@ -251,7 +266,8 @@ def scenarios(conninfo, db, reps_override):
                        queries=P2_QUERIES, parse=phase_seconds),
             Contestant("pgbench -S -M prepared -c 8 -j 2 -t 2500", [*pgbench, "-t", "2500", conninfo],
                        capture=True, queries=P2_QUERIES, parse=pgbench_tps),
-            Contestant("pgbench ... -T 10 (ceiling)", [*pgbench, "-T", "10", conninfo], capture=True, parse=pgbench_tps),
+            Contestant("pgbench ... -T 10 (ceiling)", [*pgbench, "-T", "10", conninfo], capture=True, parse=pgbench_tps,
+                       compare=False),
         ]),
         ("P3", "1,000,000 rows x 5 columns from PostgreSQL to csv", reps(7), [
             Contestant("qgather", qg_pg("p3.sql")),
@@ -323,14 +339,16 @@ def targets(by_id):
 def table(report):
     lines = [
         f"qgather {report['qgather_commit']} | {report['machine']['cpus']} CPUs | load before {report['load_before']} "
-        f"after {report['load_after']} | {report['machine']['sqlite']} | PostgreSQL {report['machine']['postgres']} | "
+        f"after {report['load_after']}, others busy {report['others_cores_busy_before']} cores at the start | {report['machine']['sqlite']} | PostgreSQL {report['machine']['postgres']} | "
         f"Python {report['machine']['python']} asyncpg {report['machine']['asyncpg']} | {report['elapsed_s']:.0f} s",
         "",
         "| # | command | median s | min–max s | peak RSS MiB (median / max) | qgather/peer | notes |",
         "|---|---|---:|---:|---:|---:|---|",
     ]
     for s in report["scenarios"]:
-        lines.append(f"| **{s['id']}** | *{s['title']}*, {s['reps']} rounds, load {s['load_before'][0]}→{s['load_after'][0]} | | | | | |")
+        lines.append(f"| **{s['id']}** | *{s['title']}*, {s['reps']} rounds; load {s['load_before'][0]}→{s['load_after'][0]}, "
+                     f"others busy {s['others_cores_busy_before']}→{s['others_cores_busy_after']} cores | | | | | |")
+        qg = s["results"][0]
         for r in s["results"]:
             notes = []
             if "queries_per_s" in r:
@@ -339,6 +357,8 @@ def table(report):
                 notes.append(f"query phase {r['phase_s']:.3f} s")
             if "pgbench_tps" in r:
                 notes.append(f"pgbench {r['pgbench_tps']:,.0f} TPS")
+                if not r["compare"] and "queries_per_s" in qg:
+                    notes.append(f"qgather's q/s = {100 * qg['queries_per_s'] / r['pgbench_tps']:.0f}% of it")
             ratio = "" if r["ratio_qgather_to_peer"] is None else f"{r['ratio_qgather_to_peer']:.2f}"
             lines.append(f"| | {r['label']} | {r['median_s']:.3f} | {r['min_s']:.3f}–{r['max_s']:.3f} | "
                          f"{r['rss_median_mib']} / {r['rss_max_mib']} | {ratio} | {'; '.join(notes)} |")
@@ -357,7 +377,7 @@ def main():
     args = parser.parse_args()
 
     started = time.perf_counter()
-    load_before = loadavg()
+    load_before, busy_before = loadavg(), cores_busy()
     WORK.mkdir(exist_ok=True)
     RESULTS.mkdir(exist_ok=True)
     db = WORK / "bench.db"
@@ -379,6 +399,7 @@ def main():
         "machine": machine(args.pg),
         "load_before": load_before,
         "load_after": loadavg(),
+        "others_cores_busy_before": busy_before,
         "elapsed_s": round(time.perf_counter() - started, 1),
         "scenarios": done,
         "targets": [{"scenario": t[0], "target": t[1], "measured": t[2], "met": t[3]} for t in targets(by_id)],
