@@ -25,7 +25,7 @@ OUT = harness.WORK / "profile"
 CATEGORIES = [
     ("startup (dynamic linking, argument parsing)", r"ld-linux|dl-lookup|dl-reloc|_dl_|ArgumentParser|do_lookup_x|strcmp"),
     ("reading, splitting and checking the SQL batch", r"Script/|Lexer|ScriptLoader|ScriptSplitter|StatementKind|SQLPlaceholder|Set\.init\(_nonEmptyArrayLiteral|uppercased|Hasher"),
-    ("value rendering: REAL via sqlite3_vmprintf", r"sqlite3_str_vappendf|sqlite3_vmprintf|sqlite3VXPrintf|sqlite3_free\b|sqlite3FpDecode|sqlite3_str_finish|sqlite3StrAccum|ValueText\.sqliteReal|withVaList|VaListBuilder|CVarArg|va_list"),
+    ("REAL to text: SQLite's %!.15g printf (sqlite3_vmprintf, column_text)", r"sqlite3_str_vappendf|sqlite3_vmprintf|sqlite3VXPrintf|sqlite3_free\b|sqlite3FpDecode|sqlite3_str_finish|sqlite3StrAccum|ValueText\.sqliteReal|withVaList|VaListBuilder|CVarArg|va_list"),
     ("value rendering: other (ValueText, integers, floats)", r"ValueText|_BinaryIntegerToASCII|description\.getter in conformance (Int|UInt|Double)|_float64ToString|swift_float64ToString|swift_dtoa"),
     ("dynamic casts, existentials, conformance lookups", r"tryCast|conformsToProtocol|ConformanceCache|ConformanceCandidate|hash_combine|hash_short|swift_dynamicCast|ConcurrentReadableHashMap|getTypeByMangled|swift_getWitnessTable|swift_checkMetadataState|swift_getGenericMetadata|MetadataCache|ExistentialTypeMetadata|MirrorPath|getCache\(|_Unwrappable"),
     ("SQLite engine (prepare, step, column access)", r"libsqlite3"),
