@@ -11,6 +11,7 @@ min-max, peak RSS, ratio qgather/peer) and the targets, and writes Benchmarks/re
     harness.py --pg CONNINFO [--only P1,P5] [--reps N]
 """
 import argparse
+import glob
 import json
 import os
 import platform
@@ -103,8 +104,19 @@ def prepare_sqlite(path):
     c.close()
 
 
+def pg_tool(name):
+    """The real psql/pgbench binary: Debian's /usr/bin ones are a Perl wrapper (pg_wrapper) that
+    adds ~35 ms to every start, which would make psql look slower than it is."""
+    dirs = [os.environ.get("QGATHER_TEST_PGBIN", "")]
+    dirs += sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda d: int(d.split("/")[-2]), reverse=True)
+    for d in dirs:
+        if d and os.access(os.path.join(d, name), os.X_OK):
+            return os.path.join(d, name)
+    return name
+
+
 def psql(conninfo, sql):
-    out = subprocess.run(["psql", "-X", "-At", "-v", "ON_ERROR_STOP=1", "-d", conninfo, "-c", sql],
+    out = subprocess.run([pg_tool("psql"), "-X", "-At", "-v", "ON_ERROR_STOP=1", "-d", conninfo, "-c", sql],
                          check=True, capture_output=True, text=True)
     return out.stdout.strip()
 
@@ -115,7 +127,7 @@ def prepare_postgres(conninfo):
     if have == "t" and psql(conninfo, "SELECT count(*) FROM pgbench_accounts") == str(PGBENCH_SCALE * 100_000):
         return
     log(f"pgbench -i -s {PGBENCH_SCALE}")
-    subprocess.run(["pgbench", "-i", "-q", "-s", str(PGBENCH_SCALE), conninfo], check=True,
+    subprocess.run([pg_tool("pgbench"), "-i", "-q", "-s", str(PGBENCH_SCALE), conninfo], check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
@@ -237,7 +249,7 @@ def check_outputs(conninfo, db):
         raise SystemExit("P5: qgather's csv differs from sqlite3 -csv -header")
     pg_qg = subprocess.run([QGATHER, str(WORK / "p3.sql"), "--pg", conninfo, "--format", "csv"],
                            check=True, capture_output=True, text=True).stdout.splitlines()
-    pg_psql = subprocess.run(["psql", "-X", "-d", conninfo, "--csv", "-c", P3_SQL],
+    pg_psql = subprocess.run([pg_tool("psql"), "-X", "-d", conninfo, "--csv", "-c", P3_SQL],
                              check=True, capture_output=True, text=True).stdout.splitlines()
     drop_now = lambda lines: [l.split(",")[:3] + l.split(",")[4:] for l in lines]  # now() differs
     if len(pg_qg) != len(pg_psql) or drop_now(pg_qg) != drop_now(pg_psql):
@@ -253,7 +265,8 @@ def scenarios(conninfo, db, reps_override):
     qg_pg = lambda name, *extra: [QGATHER, w(name), "--pg", conninfo, "--format", "csv", *extra]
     qg_db = lambda name, *extra: [QGATHER, w(name), "--db", db, "--format", "csv", *extra]
     gather = lambda pool, *extra: [PYTHON, PEERS, "asyncpg-gather", "--conninfo", conninfo, "--pool", str(pool), *extra]
-    pgbench = ["pgbench", "-n", "-S", "-M", "prepared", "-c", "8", "-j", "2"]
+    psql_bin = pg_tool("psql")
+    pgbench = [pg_tool("pgbench"), "-n", "-S", "-M", "prepared", "-c", "8", "-j", "2"]
     reps = lambda n: max(5, reps_override or n)
     return [
         ("P1", "64 x SELECT pg_sleep(0.5), 64 at once", reps(7), [
@@ -271,8 +284,8 @@ def scenarios(conninfo, db, reps_override):
         ]),
         ("P3", "1,000,000 rows x 5 columns from PostgreSQL to csv", reps(7), [
             Contestant("qgather", qg_pg("p3.sql")),
-            Contestant("psql --csv -c", ["psql", "-X", "-d", conninfo, "--csv", "-c", P3_SQL]),
-            Contestant("psql -At FETCH_COUNT=10000", ["psql", "-X", "-d", conninfo, "-At", "-v", "FETCH_COUNT=10000", "-c", P3_SQL]),
+            Contestant("psql --csv -c", [psql_bin, "-X", "-d", conninfo, "--csv", "-c", P3_SQL]),
+            Contestant("psql -At FETCH_COUNT=10000", [psql_bin, "-X", "-d", conninfo, "-At", "-v", "FETCH_COUNT=10000", "-c", P3_SQL]),
             Contestant("asyncpg conn.fetch", [PYTHON, PEERS, "asyncpg-fetch", "--conninfo", conninfo, "--sql", P3_SQL], parse=phase_seconds),
         ]),
         ("P4", f"8 CPU-heavy GROUP BY queries over the {SQLITE_ROWS:,}-row SQLite table (WAL)", reps(5), [
@@ -291,7 +304,7 @@ def scenarios(conninfo, db, reps_override):
         ]),
         ("S2", "startup: SELECT 1 on PostgreSQL", reps(11), [
             Contestant("qgather", qg_pg("one.sql")),
-            Contestant("psql --csv -c", ["psql", "-X", "-d", conninfo, "--csv", "-c", "SELECT 1"]),
+            Contestant("psql --csv -c", [psql_bin, "-X", "-d", conninfo, "--csv", "-c", "SELECT 1"]),
         ]),
     ]
 

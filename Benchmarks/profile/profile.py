@@ -151,15 +151,23 @@ def main():
     }
     for label, sql in batches.items():
         (OUT / f"{label}.sql").write_text(sql)
+    # The peer doing the same work, for scale: its instruction count under the same tool.
     runs = [
-        (f"P5 ({args.rows:,} rows, SQLite -> csv)", "p5", ["--db", str(db)]),
-        (f"P3 ({args.rows:,} rows x 5 columns, PostgreSQL -> csv)", "p3", ["--pg", args.pg]),
-        (f"P2 ({args.queries:,} point selects, --jobs 8)", "p2", ["--pg", args.pg, "--jobs", "8"]),
+        (f"P5 ({args.rows:,} rows, SQLite -> csv)", "p5", ["--db", str(db)],
+         ("sqlite3 -csv -header", ["sqlite3", "-csv", "-header", str(db), batches["p5"].strip()])),
+        (f"P3 ({args.rows:,} rows x 5 columns, PostgreSQL -> csv)", "p3", ["--pg", args.pg],
+         ("psql --csv -c", [harness.pg_tool("psql"), "-X", "-d", args.pg, "--csv", "-c", batches["p3"].strip()])),
+        (f"P2 ({args.queries:,} point selects, --jobs 8)", "p2", ["--pg", args.pg, "--jobs", "8"], None),
     ]
     with open(OUT / "summary.md", "w") as log:
-        for title, label, target in runs:
+        for title, label, target, peer in runs:
             out_file = callgrind(label, [args.qgather, str(OUT / f"{label}.sql"), *target, "--format", "csv"], args.preload)
             text = summarize(label, title, out_file)
+            if peer:
+                peer_total = total(annotate(callgrind(f"{label}-peer", peer[1], args.preload), False))
+                qgather_total = total((OUT / f"{label}.self.txt").read_text())
+                text += (f"\nFor scale, {peer[0]} on the same work: {peer_total:,} Ir "
+                         f"(qgather/peer = {qgather_total / peer_total:.2f}).\n")
             log.write(text + "\n")
             print(text, flush=True)
     print(f"profile: listings and callgrind files in {OUT}", file=sys.stderr)
