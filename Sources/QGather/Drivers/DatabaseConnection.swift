@@ -8,6 +8,10 @@ public protocol DatabaseConnection: AnyObject, Sendable {
     /// chunks as they are read (and may stream to the output) instead of being collected.
     func execute(_ query: Query, control: QueryControl, channel: RowChannel?) async throws(QueryError) -> RowSet
 
+    /// Runs `queries` in order in one transaction: every one takes effect, or none does. The
+    /// first error is thrown (attached to its query; a failed `COMMIT` has no query).
+    func executeInTransaction(_ queries: [Query]) async throws(QueryError) -> [RowSet]
+
     /// False once the connection is broken; the pool then closes it instead of reusing it.
     var isUsable: Bool { get }
 
@@ -19,6 +23,27 @@ extension DatabaseConnection {
     /// Runs one query and collects its rows.
     public func execute(_ query: Query, control: QueryControl) async throws(QueryError) -> RowSet {
         try await execute(query, control: control, channel: nil)
+    }
+
+    /// `BEGIN`, each query, `COMMIT` through `execute`, and `ROLLBACK` after an error: right for
+    /// a connection that keeps a transaction open between `execute` calls, as SQLite's does.
+    public func executeInTransaction(_ queries: [Query]) async throws(QueryError) -> [RowSet] {
+        func rollBack() async { _ = try? await execute(Query("ROLLBACK"), control: QueryControl()) }
+        _ = try await execute(Query("BEGIN"), control: QueryControl())
+        var rowSets: [RowSet] = []
+        do {
+            for query in queries { rowSets.append(try await execute(query, control: QueryControl())) }
+        } catch {
+            await rollBack()
+            throw error
+        }
+        do {
+            _ = try await execute(Query("COMMIT"), control: QueryControl())
+        } catch {
+            await rollBack()
+            throw QueryError(kind: error.kind, code: error.code, message: error.message, extendedCode: error.extendedCode)
+        }
+        return rowSets
     }
 }
 

@@ -76,7 +76,9 @@ public struct Gatherer: Sendable {
         let jobs = options.serial ? 1 : options.jobs
         let clock = ContinuousClock()
         let batchStart = clock.now
-        var slots = [QueryOutcome?](repeating: nil, count: queries.count)
+        // Outcomes that finished before an earlier query did, by index: memory follows how far
+        // the batch runs ahead of its slowest query, not the batch's size.
+        var pending: [Int: QueryOutcome] = [:]
         var nextToDeliver = 0
         var stopped = false
 
@@ -89,7 +91,7 @@ public struct Gatherer: Sendable {
                 nextToStart += 1
             }
             while let outcome = await group.next() {
-                slots[outcome.query.index] = outcome
+                pending[outcome.query.index] = outcome
                 if options.policy == .failFast, !stopped, outcome.status == .error {
                     stopped = true
                     group.cancelAll()
@@ -100,7 +102,7 @@ public struct Gatherer: Sendable {
                     group.addTask { await runWithRetries(query, channel: channel, pool: pool, batchStart: batchStart, clock: clock) }
                     nextToStart += 1
                 }
-                while nextToDeliver < queries.count, let ready = slots[nextToDeliver] {
+                while let ready = pending.removeValue(forKey: nextToDeliver) {
                     await deliver(ready)
                     nextToDeliver += 1
                     // The next query is now at the head of the output order: its rows may stream.
@@ -111,7 +113,7 @@ public struct Gatherer: Sendable {
         await session.finish()
         // Queries never started (fail-fast or cancellation) are reported as cancelled, in order.
         while nextToDeliver < queries.count {
-            await deliver(slots[nextToDeliver] ?? QueryOutcome(query: queries[nextToDeliver], result: .cancelled))
+            await deliver(pending.removeValue(forKey: nextToDeliver) ?? QueryOutcome(query: queries[nextToDeliver], result: .cancelled))
             nextToDeliver += 1
         }
     }

@@ -15,9 +15,10 @@ public struct Migrator: Sendable {
     /// Reads `directory`'s `NNNN_name.sql` files (other files are ignored).
     public init(directory: String) throws(MigrationError) {
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else {
             throw MigrationError("\(directory): no such migrations directory")
         }
+        guard isDirectory.boolValue else { throw MigrationError("\(directory): is a file, not a migrations directory") }
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".sql") }.sorted()
@@ -52,6 +53,13 @@ public struct Migrator: Sendable {
         migrations = found
     }
 
+    /// Splits every migration as `dialect` would, so that a file that cannot be split (an
+    /// unterminated string, say) or that commits by itself is reported before any database is
+    /// opened or created.
+    public func checkScripts(dialect: SQLDialect) throws(MigrationError) {
+        for migration in migrations { _ = try migration.statements(dialect: dialect) }
+    }
+
     /// Applies the migrations not yet recorded in `database`, in order; returns those applied.
     /// A failing migration is rolled back whole and stops the run.
     public func migrate(_ database: Database) async throws(MigrationError) -> [Migration] {
@@ -62,13 +70,11 @@ public struct Migrator: Sendable {
             throw MigrationError("\(database.driver.displayName): \(error)")
         }
         defer { database.pool.release(connection) }
-        let splitter = ScriptSplitter(dialect: database.dialect)
 
-        func run(_ sql: String, _ migration: Migration? = nil, query: Query? = nil) async throws(MigrationError) -> RowSet {
+        func run(_ sql: String) async throws(MigrationError) -> RowSet {
             do {
-                return try await connection.execute(query ?? Query(sql, name: migration?.fileName ?? Migrator.table), control: QueryControl())
+                return try await connection.execute(Query(sql, name: Migrator.table), control: QueryControl())
             } catch {
-                if migration != nil { _ = try? await connection.execute(Query("ROLLBACK"), control: QueryControl()) }
                 throw MigrationError(error.description)
             }
         }
@@ -94,20 +100,18 @@ public struct Migrator: Sendable {
 
         var applied: [Migration] = []
         for migration in migrations where appliedChecksums[migration.version] == nil {
-            let statements: [Query]
-            do {
-                statements = try splitter.split(migration.sql, file: migration.fileName)
-            } catch {
-                throw MigrationError(error.description)
-            }
-            _ = try await run("BEGIN", migration)
-            for statement in statements { _ = try await run(statement.sql, migration, query: statement) }
+            let statements = try migration.statements(dialect: database.dialect)
             let quotedName = migration.name.replacingOccurrences(of: "'", with: "''")
-            _ = try await run("""
+            let record = Query("""
                 INSERT INTO \(Migrator.table) (version, name, checksum, applied_at) \
                 VALUES (\(migration.version), '\(quotedName)', '\(migration.checksum)', CAST(CURRENT_TIMESTAMP AS TEXT))
-                """, migration)
-            _ = try await run("COMMIT", migration)
+                """, name: Migrator.table)
+            do {
+                _ = try await connection.executeInTransaction(statements + [record])
+            } catch {
+                // A failed COMMIT belongs to no statement: name the file.
+                throw MigrationError(error.query == nil ? "\(migration.fileName): \(error.description)" : error.description)
+            }
             applied.append(migration)
         }
         return applied

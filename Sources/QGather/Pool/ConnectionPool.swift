@@ -4,6 +4,9 @@ import Synchronization
 ///
 /// Waiters are served first come, first served; a waiter whose task is cancelled withdraws.
 /// A connection that comes back unusable is closed and its slot reopened for the next waiter.
+/// When the database refuses a new connection while others are open (PostgreSQL's
+/// `max_connections` or a role's `CONNECTION LIMIT`), the pool stops growing at the number it
+/// has, for its lifetime, and the lease waits for one of them instead of failing.
 /// The state lives behind one lock; connecting and closing happen outside it.
 public final class ConnectionPool: Sendable {
     /// What a waiter is handed: a connection, or the right to open one.
@@ -24,18 +27,28 @@ public final class ConnectionPool: Sendable {
         var waiters: [Waiter] = []
         var nextWaiterID = 0
         var closed = false
+        var ceiling: Int  // maxConnections, lowered when the database refuses more
+
+        /// Counts one more connection as open if the pool may grow; false if it is full.
+        mutating func reserveSlot() -> Bool {
+            guard open < ceiling else { return false }
+            open += 1
+            peakOpen = max(peakOpen, open)
+            return true
+        }
     }
 
     /// The most connections the pool ever holds at once.
     public let maxConnections: Int
     /// The driver that opens connections.
     public let driver: any DatabaseDriver
-    private let state = Mutex(State())
+    private let state: Mutex<State>
 
     /// Creates a pool of at most `maxConnections` (at least 1) connections from `driver`.
     public init(driver: any DatabaseDriver, maxConnections: Int) {
         self.driver = driver
         self.maxConnections = max(1, maxConnections)
+        state = Mutex(State(ceiling: max(1, maxConnections)))
     }
 
     /// Connections currently open (leased or idle).
@@ -52,22 +65,21 @@ public final class ConnectionPool: Sendable {
         let step: Step = state.withLock { s in
             if s.closed { return .closed }
             if let connection = s.idle.popLast() { return .use(connection) }
-            if s.open < maxConnections {
-                s.open += 1
-                s.peakOpen = max(s.peakOpen, s.open)
-                return .open
-            }
+            if s.reserveSlot() { return .open }
             return .wait
         }
         switch step {
         case .use(let connection): return connection
         case .open: return try await openReserved()
         case .closed: throw CancellationError()
-        case .wait:
-            switch try await waitForGrant() {
-            case .connection(let connection): return connection
-            case .openSlot: return try await openReserved()
-            }
+        case .wait: return try await waitAndTake()
+        }
+    }
+
+    private func waitAndTake() async throws -> any DatabaseConnection {
+        switch try await waitForGrant() {
+        case .connection(let connection): return connection
+        case .openSlot: return try await openReserved()
         }
     }
 
@@ -116,18 +128,33 @@ public final class ConnectionPool: Sendable {
         Task { await connection.close() }
     }
 
-    /// Opens a connection for a slot already counted in `open`; gives the slot back on failure.
+    /// Opens a connection for a slot already counted in `open`. On failure, if other connections
+    /// are open the pool stops growing and this lease waits for one of them; otherwise the slot
+    /// goes to the next waiter (which tries again) and the error is thrown.
     private func openReserved() async throws -> any DatabaseConnection {
+        let error: any Error
         do {
             return try await driver.connect()
-        } catch {
-            let waiter: Waiter? = state.withLock { s in
-                if !s.closed, !s.waiters.isEmpty { return s.waiters.removeFirst() }
+        } catch let failure {
+            error = failure
+        }
+        enum Next { case wait, handOn(Waiter), fail }
+        let next: Next = state.withLock { s in
+            if !s.closed, s.open > 1 {
                 s.open -= 1
-                return nil
+                s.ceiling = s.open
+                return .wait
             }
-            waiter?.continuation.resume(returning: .openSlot)
+            if !s.closed, !s.waiters.isEmpty { return .handOn(s.waiters.removeFirst()) }
+            s.open -= 1
+            return .fail
+        }
+        switch next {
+        case .wait: return try await waitAndTake()
+        case .handOn(let waiter):
+            waiter.continuation.resume(returning: .openSlot)
             throw error
+        case .fail: throw error
         }
     }
 
@@ -138,12 +165,21 @@ public final class ConnectionPool: Sendable {
         }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Grant, Error>) in
-                let refused: Bool = state.withLock { s in
-                    if s.closed || Task.isCancelled { return true }
+                // Look again under the lock that queues the waiter: a connection released (or a
+                // slot freed) since the caller decided to wait must not sit idle while it waits.
+                enum Registration { case refused, granted(Grant), queued }
+                let registration: Registration = state.withLock { s in
+                    if s.closed || Task.isCancelled { return .refused }
+                    if let connection = s.idle.popLast() { return .granted(.connection(connection)) }
+                    if s.reserveSlot() { return .granted(.openSlot) }
                     s.waiters.append(Waiter(id: id, continuation: continuation))
-                    return false
+                    return .queued
                 }
-                if refused { continuation.resume(throwing: CancellationError()) }
+                switch registration {
+                case .refused: continuation.resume(throwing: CancellationError())
+                case .granted(let grant): continuation.resume(returning: grant)
+                case .queued: break
+                }
             }
         } onCancel: {
             let waiter: Waiter? = state.withLock { s in

@@ -59,6 +59,12 @@ public struct Batch: Sendable {
         }
     }
 
+    /// Wraps queries already numbered `0..<count` (as the splitter numbers them), without the
+    /// copy renumbering makes: a script of millions of statements is held once, not twice.
+    init(numbered queries: [Query]) {
+        self.queries = queries
+    }
+
     /// Creates a batch of inline SQL strings, named `q1`, `q2`, ...
     public init(sql: [String]) {
         self.init(sql.enumerated().map { Query($1, index: $0) })

@@ -10,44 +10,75 @@ public enum ScriptLoader {
             let text = try readText(path: path)
             queries += try ScriptSplitter(dialect: dialect).split(text, file: path, firstIndex: queries.count)
         }
-        return Batch(queries)
+        return Batch(numbered: queries)  // the splitter numbered them across files
     }
 
     /// Reads a file as UTF-8 text, refusing directories, binary files and invalid UTF-8 with a clear error.
+    /// Pipes and devices work too (`<(generate-sql)`); reading stops at the first NUL byte, so a
+    /// binary file or an endless device such as `/dev/zero` is refused without being read whole.
+    /// A leading UTF-8 byte order mark is dropped.
     public static func readText(path: String) throws(ScriptError) -> String {
-        let data: Data
+        let bytes: [UInt8]
         if path == "-" {
-            data = FileHandle.standardInput.readDataToEndOfFile()
+            bytes = try readAll(descriptor: 0, path: path)
         } else {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
                 throw ScriptError(file: path, line: 0, message: "no such file")
             }
             if isDirectory.boolValue { throw ScriptError(file: path, line: 0, message: "is a directory, not a SQL file") }
-            do {
-                data = try Data(contentsOf: URL(fileURLWithPath: path))
-            } catch {
-                let reason = FileManager.default.isReadableFile(atPath: path) ? "cannot be read" : "permission denied"
+            let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+            guard descriptor >= 0 else {
+                let reason = errno == EACCES ? "permission denied" : "cannot be read (\(String(cString: strerror(errno))))"
                 throw ScriptError(file: path, line: 0, message: reason)
             }
+            defer { close(descriptor) }
+            bytes = try readAll(descriptor: descriptor, path: path)
         }
-        if let nul = data.firstIndex(of: 0) {
-            throw ScriptError(file: path, line: lineNumber(in: data, at: nul), message: "contains a NUL byte: not a SQL text file")
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            let offset = firstInvalidUTF8(in: bytes)
+            throw ScriptError(file: path, line: lineNumber(in: bytes, at: offset), message: "is not valid UTF-8 text (byte \(offset))")
         }
-        guard let text = String(data: data, encoding: .utf8) else {
-            let offset = firstInvalidUTF8(in: data)
-            throw ScriptError(file: path, line: lineNumber(in: data, at: offset), message: "is not valid UTF-8 text (byte \(offset))")
-        }
-        return text
+        return text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
     }
 
-    private static func lineNumber(in data: Data, at offset: Int) -> Int {
-        data.prefix(offset).reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
+    /// Reads `descriptor` to its end in chunks; throws at the first NUL byte.
+    private static func readAll(descriptor: Int32, path: String) throws(ScriptError) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var status = stat()
+        if fstat(descriptor, &status) == 0, status.st_size > 0 { bytes.reserveCapacity(Int(status.st_size)) }
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count == 0 { return bytes }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw ScriptError(file: path, line: 0, message: "cannot be read (\(String(cString: strerror(errno))))")
+            }
+            let nul: Int? = chunk.withUnsafeBytes { buffer in
+                guard let base = buffer.baseAddress, let found = memchr(base, 0, count) else { return nil }
+                return UnsafeRawPointer(found) - base
+            }
+            if let nul {
+                bytes.append(contentsOf: chunk[0..<nul])
+                throw ScriptError(file: path, line: lineNumber(in: bytes, at: bytes.count), message: "contains a NUL byte: not a SQL text file")
+            }
+            bytes.append(contentsOf: chunk[0..<count])
+        }
+    }
+
+    private static func lineNumber(in bytes: [UInt8], at offset: Int) -> Int {
+        var line = 1
+        var i = 0
+        while i < offset {
+            if bytes[i] == UInt8(ascii: "\n") { line += 1 }
+            i += 1
+        }
+        return line
     }
 
     /// The offset of the first byte that does not start or continue a valid UTF-8 sequence.
-    private static func firstInvalidUTF8(in data: Data) -> Int {
-        let bytes = [UInt8](data)
+    private static func firstInvalidUTF8(in bytes: [UInt8]) -> Int {
         var i = 0
         while i < bytes.count {
             let b = bytes[i]
@@ -61,7 +92,7 @@ public enum ScriptLoader {
             }
             if i + length > bytes.count { return i }
             for j in 1..<length where bytes[i + j] & 0xC0 != 0x80 { return i }
-            if String(bytes: bytes[i..<i + length], encoding: .utf8) == nil { return i }
+            if String(validating: bytes[i..<i + length], as: UTF8.self) == nil { return i }
             i += length
         }
         return bytes.count

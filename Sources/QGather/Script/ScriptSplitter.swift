@@ -30,13 +30,21 @@ struct Lexer {
     var collectWords = false
     /// Offsets where each line starts, for mapping offsets to line:column.
     let lineStarts: [Int]
+    /// The last location computed for a statement start: statements start in increasing order,
+    /// so the next column is counted on from here rather than from its line's start (which
+    /// made a long one-line script with many statements quadratic).
+    private var lastLocation = (offset: 0, line: 1, column: 1)
 
     init(bytes: [UInt8], dialect: SQLDialect, file: String) {
         self.bytes = bytes
         self.dialect = dialect
         self.file = file
         var starts = [0]
-        for (i, b) in bytes.enumerated() where b == UInt8(ascii: "\n") { starts.append(i + 1) }
+        var i = 0
+        while i < bytes.count {
+            if bytes[i] == UInt8(ascii: "\n") { starts.append(i + 1) }
+            i += 1
+        }
         lineStarts = starts
     }
 
@@ -60,7 +68,7 @@ struct Lexer {
 
         func emit(_ statement: Statement, end: Int) {
             guard let start = statement.start else { return }
-            let (line, column) = location(of: start)
+            let (line, column) = statementLocation(of: start)
             let index = firstIndex + result.count
             let sql = String(decoding: bytes[start..<end], as: UTF8.self)
             result.append(Query(sql, name: statement.name ?? "q\(index + 1)", index: index, file: file, line: line, column: column))
@@ -312,13 +320,40 @@ struct Lexer {
 
     /// The 1-based line and column (in characters) of a byte offset.
     func location(of offset: Int) -> (line: Int, column: Int) {
+        let line = line(of: offset)
+        return (line, column(from: lineStarts[line - 1], startColumn: 1, to: offset))
+    }
+
+    /// `location(of:)` for offsets that only grow: counts on from the previous statement start.
+    private mutating func statementLocation(of offset: Int) -> (line: Int, column: Int) {
+        let line = line(of: offset)
+        let column = line == lastLocation.line && offset >= lastLocation.offset
+            ? column(from: lastLocation.offset, startColumn: lastLocation.column, to: offset)
+            : column(from: lineStarts[line - 1], startColumn: 1, to: offset)
+        lastLocation = (offset, line, column)
+        return (line, column)
+    }
+
+    /// The 1-based line of a byte offset (binary search over the line starts).
+    private func line(of offset: Int) -> Int {
         var low = 0
         var high = lineStarts.count - 1
         while low < high {
             let mid = (low + high + 1) / 2
             if lineStarts[mid] <= offset { low = mid } else { high = mid - 1 }
         }
-        let column = bytes[lineStarts[low]..<offset].reduce(1) { $1 & 0xC0 == 0x80 ? $0 : $0 + 1 }
-        return (low + 1, column)
+        return low + 1
+    }
+
+    /// The column of `offset`, counting characters (not UTF-8 continuation bytes) from `start`,
+    /// whose column is `startColumn`.
+    private func column(from start: Int, startColumn: Int, to offset: Int) -> Int {
+        var column = startColumn
+        var i = start
+        while i < offset {
+            if bytes[i] & 0xC0 != 0x80 { column += 1 }
+            i += 1
+        }
+        return column
     }
 }

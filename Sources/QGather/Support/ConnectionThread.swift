@@ -16,9 +16,16 @@ final class ConnectionThread: Sendable {
     private let state = Mutex(State())
     private let wakeUp = NSCondition()
 
-    /// Starts the thread; `name` shows in debuggers and `top -H`.
+    /// Starts the thread; `name` shows in debuggers, `top -H` and `/proc/PID/task/*/comm`
+    /// (Linux keeps 15 bytes of it).
     init(name: String) {
-        let thread = Thread { [self] in self.loop() }
+        let osName = String(decoding: name.utf8.prefix(15), as: UTF8.self)
+        let thread = Thread { [self] in
+            // Foundation names the OS thread only when the thread names itself, and Linux refuses
+            // a name over 15 bytes.
+            Thread.current.name = osName
+            self.loop()
+        }
         thread.name = name
         thread.stackSize = 1 << 20
         thread.start()

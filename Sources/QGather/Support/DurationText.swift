@@ -2,7 +2,8 @@ import Foundation
 
 /// Parses and prints durations like `500ms`, `5s`, `2m`, `1.5s`.
 public enum DurationText {
-    /// Parses `500ms`, `5s`, `2m`, `1h` or a bare number of seconds; `nil` if malformed or not positive.
+    /// Parses `500ms`, `5s`, `2m`, `1h` or a bare number of seconds; `nil` if malformed, shorter
+    /// than a millisecond (a timeout that fires before any query can start), or 1e9 s and longer.
     public static func parse(_ text: String) -> Duration? {
         let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
         var number = Substring(text.trimmingCharacters(in: .whitespaces))
@@ -12,7 +13,7 @@ public enum DurationText {
             scale = factor
             break
         }
-        guard let value = Double(number), value.isFinite, value > 0, value * scale < 1e9 else { return nil }
+        guard let value = Double(number), value.isFinite, value * scale >= 0.001, value * scale < 1e9 else { return nil }
         return .nanoseconds(Int64(value * scale * 1e9))
     }
 

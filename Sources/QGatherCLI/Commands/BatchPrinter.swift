@@ -14,7 +14,7 @@ struct BatchPrinter {
         let started = clock.now
         let stream = database.outcomes(batch, options: options, streamingRowsTo: printer.streamsRows ? printer : nil)
         let signals = SignalWatcher { stream.cancel() }
-        var timings: [TimingReport.Entry] = []  // rows are printed and dropped; only timings are kept
+        var timings: [TimingReport.Entry] = []  // rows are printed and dropped; only timings are kept (--timing)
         var failed = 0
         var cancelled = 0
 
@@ -29,7 +29,7 @@ struct BatchPrinter {
             case .cancelled:
                 cancelled += 1
             }
-            timings.append(TimingReport.Entry(outcome))
+            if timing { timings.append(TimingReport.Entry(outcome)) }
         }
         printer.end()
         let wall = clock.now - started

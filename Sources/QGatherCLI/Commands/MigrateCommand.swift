@@ -34,9 +34,21 @@ struct MigrateCommand: AsyncParsableCommand {
         let database: Database
         do {
             database = try DatabaseFactory.make(target.target, poolSize: 1, create: true)
+        } catch {
+            StandardError.fail(error.description)
+            throw ExitStatus.cannotOpen
+        }
+        do {
+            try migrator.checkScripts(dialect: database.dialect)
+        } catch {
+            StandardError.fail(error.description)
+            throw ExitStatus.usage
+        }
+        do {
             try await database.validate()
         } catch {
             StandardError.fail(error.description)
+            await database.close()
             throw ExitStatus.cannotOpen
         }
         do {

@@ -23,11 +23,17 @@ enum CLIRunner {
     }()
 
     /// Starts the binary with `arguments`; standard output and error go to temporary files.
+    /// With `user`, it runs as that OS user through `runuser` (the tests run as root in CI).
     static func start(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
-                      directory: URL? = nil, discardOutput: Bool = false) throws -> (Process, URL, URL) {
+                      directory: URL? = nil, discardOutput: Bool = false, user: String? = nil) throws -> (Process, URL, URL) {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
+        if let user {
+            process.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
+            process.arguments = ["-u", user, "--", binary] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: binary)
+            process.arguments = arguments
+        }
         var env = ProcessInfo.processInfo.environment
         for (key, value) in environment { env[key] = value }
         process.environment = env
@@ -70,9 +76,9 @@ enum CLIRunner {
 
     /// Runs the binary to completion.
     static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
-                    directory: URL? = nil, timeout: Double = 60) throws -> Result {
+                    directory: URL? = nil, timeout: Double = 60, user: String? = nil) throws -> Result {
         let started = Date()
-        let (process, out, err) = try start(arguments, stdin: stdin, environment: environment, directory: directory)
+        let (process, out, err) = try start(arguments, stdin: stdin, environment: environment, directory: directory, user: user)
         return finish(process, out, err, started: started, timeout: timeout)
     }
 

@@ -53,3 +53,50 @@ enum PostgresServer {
         "qgt_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(10).lowercased()
     }
 }
+
+extension PostgresServer {
+    /// A login role with a password that the test server checks (SCRAM), created once per test
+    /// run. The throwaway server trusts every local connection, so this adds a
+    /// `local all ROLE scram-sha-256` line at the top of its pg_hba.conf and reloads it; that
+    /// needs the data directory (`QGATHER_TEST_PGDATA`, exported by Scripts/with-postgres).
+    static func passwordRole() throws -> (role: String, password: String) {
+        try passwordRoleSetup.get()
+    }
+
+    private static let passwordRoleSetup: Result<(role: String, password: String), any Error> = Result {
+        let role = "qgather_pw"
+        let password = "pw-\(UUID().uuidString.prefix(12))"
+        let data = try #require(ProcessInfo.processInfo.environment["QGATHER_TEST_PGDATA"],
+                                "QGATHER_TEST_PGDATA is not set: password tests need the throwaway server of ./Scripts/test")
+        try psql("DROP ROLE IF EXISTS \(role); CREATE ROLE \(role) LOGIN PASSWORD '\(password)'")
+        let hba = data + "/pg_hba.conf"
+        let rules = try String(contentsOfFile: hba, encoding: .utf8)
+        let rule = "local all \(role) scram-sha-256\n"
+        if !rules.hasPrefix(rule) {
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: hba))  // keeps the file's owner and mode
+            try handle.truncate(atOffset: 0)
+            try handle.write(contentsOf: Data((rule + rules).utf8))
+            try handle.close()
+        }
+        try psql("SELECT pg_reload_conf()")
+        let wrong = try conninfo() + " user=\(role) password=wrong"
+        for _ in 0..<100 {  // the postmaster reloads asynchronously
+            if try CLIRunner.tool("/usr/bin/psql", ["-X", "-At", "-d", wrong, "-c", "SELECT 1"]).status != 0 { return (role, password) }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        throw PasswordSetupError(message: "after reloading pg_hba.conf the server still accepts a wrong password for \(role)")
+    }
+
+    /// A login role allowed `limit` connections at once (a new one per call).
+    static func limitedRole(connections limit: Int) throws -> String {
+        let role = "qg_limit_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(10).lowercased()
+        try psql("CREATE ROLE \(role) LOGIN CONNECTION LIMIT \(limit)")
+        return role
+    }
+}
+
+/// The password role could not be set up.
+struct PasswordSetupError: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}

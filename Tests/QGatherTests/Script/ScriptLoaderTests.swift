@@ -85,6 +85,41 @@ private func loadError(_ paths: [String], dialect: SQLDialect = .sqlite) -> Scri
         #expect(try ScriptLoader.readText(path: path) == text)
     }
 
+    @Test func devNullIsAnEmptyScript() throws {
+        #expect(try ScriptLoader.readText(path: "/dev/null") == "")
+    }
+
+    @Test func endlessBinaryDeviceIsRefusedAtItsFirstNUL() {
+        let error = loadError(["/dev/zero"])
+        #expect(error?.line == 1)
+        #expect(error?.message.contains("NUL byte") == true)
+    }
+
+    @Test func namedPipeIsReadToItsEnd() throws {
+        let path = temporaryPath(".fifo")
+        #expect(mkfifo(path, 0o600) == 0)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let writer = Thread {
+            let handle = FileHandle(forWritingAtPath: path)
+            handle?.write(Data("SELECT 1;\nSELECT 2;\n".utf8))
+            try? handle?.close()
+        }
+        writer.start()
+        let batch = try ScriptLoader.loadBatch(paths: [path], dialect: .sqlite)
+        #expect(batch.queries.map(\.sql) == ["SELECT 1", "SELECT 2"])
+    }
+
+    @Test func byteOrderMarkIsDroppedAndOffsetsStayFileOffsets() throws {
+        let path = try temporaryFile([0xEF, 0xBB, 0xBF] + Array("SELECT 1;\nSELECT '".utf8) + [0xFF] + Array("';".utf8))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(loadError([path])?.message.contains("byte 21") == true)
+        let clean = try temporaryFile([0xEF, 0xBB, 0xBF] + Array("SELECT 1;".utf8))
+        defer { try? FileManager.default.removeItem(atPath: clean) }
+        let batch = try ScriptLoader.loadBatch(paths: [clean], dialect: .sqlite)
+        #expect(batch.queries.map(\.sql) == ["SELECT 1"])
+        #expect(batch.queries.first?.column == 1)
+    }
+
     @Test func severalFilesFormOneBatchNumberedAcrossFiles() throws {
         let first = try temporaryFile("SELECT 1;\n-- name: named\nSELECT 2;\n")
         let second = try temporaryFile("SELECT 3;\nSELECT 4\n")

@@ -313,6 +313,21 @@ private let bothDialects: [SQLDialect] = [.sqlite, .postgres]
         #expect(queries.map(\.line) == [1, 1, 2])
     }
 
+    /// Statement columns are counted on from the previous statement, not from the line start:
+    /// a minified one-line script of many statements splits in linear time.
+    @Test(.timeLimit(.minutes(1)))
+    func manyStatementsOnOneLineSplitInLinearTime() throws {
+        let count = 200_000
+        let clock = ContinuousClock()
+        let started = clock.now
+        let queries = try split(String(repeating: "SELECT 1;", count: count), .sqlite)
+        let elapsed = clock.now - started
+        #expect(queries.count == count)
+        #expect(queries.allSatisfy { $0.line == 1 })
+        #expect(queries.enumerated().allSatisfy { i, query in query.column == 9 * i + 1 })
+        #expect(elapsed < .seconds(20), "splitting took \(elapsed)")
+    }
+
     // MARK: Unterminated tokens
 
     @Test(arguments: bothDialects)

@@ -74,8 +74,29 @@ final class PostgresConnection: DatabaseConnection {
         try await thread.runQuery(query, control: control) { [self] in runOnThread(query, control: control, channel: channel) }
     }
 
+    /// `BEGIN`, the queries, `COMMIT` (or `ROLLBACK` after an error). A parallel-batch connection
+    /// rolls back whatever a query leaves open, so these calls ask it to hold the transaction.
+    func executeInTransaction(_ queries: [Query]) async throws(QueryError) -> [RowSet] {
+        func run(_ query: Query, hold: Bool = true) async throws(QueryError) -> RowSet {
+            let control = QueryControl()
+            return try await thread.runQuery(query, control: control) { [self] in
+                runOnThread(query, control: control, channel: nil, holdTransaction: hold)
+            }
+        }
+        _ = try await run(Query("BEGIN"))
+        var rowSets: [RowSet] = []
+        do {
+            for query in queries { rowSets.append(try await run(query)) }
+            _ = try await run(Query("COMMIT"), hold: false)  // a deferred constraint fails here
+        } catch {
+            _ = try? await run(Query("ROLLBACK"), hold: false)
+            throw error
+        }
+        return rowSets
+    }
+
     /// Sends the query, collects its results and leaves the connection idle (or marks it broken).
-    private func runOnThread(_ query: Query, control: QueryControl, channel: RowChannel?) -> Result<RowSet, QueryError> {
+    private func runOnThread(_ query: Query, control: QueryControl, channel: RowChannel?, holdTransaction: Bool = false) -> Result<RowSet, QueryError> {
         let connection = handle.connection
         let handle = self.handle
         let pendingCancels = self.pendingCancels
@@ -159,13 +180,13 @@ final class PostgresConnection: DatabaseConnection {
         if sessionMode == .snapshot {
             // A snapshot transaction that failed or ended cannot serve further queries consistently.
             if PQtransactionStatus(connection) != PQTRANS_INTRANS { usable.store(false, ordering: .relaxed) }
-        } else if sessionMode == .autocommit && PQtransactionStatus(connection) != PQTRANS_IDLE {
+        } else if sessionMode == .autocommit && !holdTransaction && PQtransactionStatus(connection) != PQTRANS_IDLE {
             // Never hand out a connection in a transaction (a failed or cancelled one included).
             PQclear(PQexec(connection, "ROLLBACK"))
             if sessionMode == .snapshot {
             // A snapshot transaction that failed or ended cannot serve further queries consistently.
             if PQtransactionStatus(connection) != PQTRANS_INTRANS { usable.store(false, ordering: .relaxed) }
-        } else if sessionMode == .autocommit && PQtransactionStatus(connection) != PQTRANS_IDLE { usable.store(false, ordering: .relaxed) }
+        } else if sessionMode == .autocommit && !holdTransaction && PQtransactionStatus(connection) != PQTRANS_IDLE { usable.store(false, ordering: .relaxed) }
         }
         if case .failure(let error) = outcome, error.code == "57014", let reason {
             return .failure(QueryControl.error(for: reason))

@@ -13,9 +13,11 @@ struct PostgresConninfo: Sendable {
     init(_ text: String) throws(DatabaseOpenError) {
         var errorMessage: UnsafeMutablePointer<CChar>?
         guard let parsed = PQconninfoParse(text, &errorMessage) else {
-            let reason = errorMessage.map { String(cString: $0) } ?? "invalid connection string"
+            var reason = PostgresConninfo.oneLine(errorMessage.map { String(cString: $0) } ?? "invalid connection string")
             if let errorMessage { PQfreemem(errorMessage) }
-            throw DatabaseOpenError(target: "postgresql", message: "bad connection string: " + PostgresConninfo.oneLine(reason))
+            // libpq quotes the offending text, which may be the whole URI or the password itself.
+            for secret in PostgresConninfo.passwordCandidates(in: text) { reason = reason.replacingOccurrences(of: secret, with: "***") }
+            throw DatabaseOpenError(target: "postgresql", message: "bad connection string: " + reason)
         }
         defer { PQconninfoFree(parsed) }
         var options: [(String, String)] = []
@@ -64,6 +66,32 @@ struct PostgresConninfo: Sendable {
         var text = PostgresConninfo.oneLine(message)
         if let password, !password.isEmpty { text = text.replacingOccurrences(of: password, with: "***") }
         return text
+    }
+
+    /// What may be a password in a conninfo libpq could not parse: the text after `user:` in a
+    /// URI's user info, and the value after `password=` (quoted or not, terminated or not).
+    /// Longest first, so a password is masked whole before any part of it.
+    static func passwordCandidates(in text: String) -> [String] {
+        var candidates: [String] = []
+        if let scheme = text.range(of: "://") {
+            let rest = text[scheme.upperBound...]
+            let authority = rest.prefix { $0 != "/" && $0 != "?" }
+            if let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") {
+                candidates.append(String(authority[authority.index(after: colon)..<at]))
+            }
+        }
+        var search = text[...]
+        while let key = search.range(of: "password", options: .caseInsensitive) {
+            var value = search[key.upperBound...].drop { $0 == " " || $0 == "=" }
+            if value.first == "'" {
+                value = value.dropFirst()
+                candidates.append(String(value.prefix { $0 != "'" }))
+            } else {
+                candidates.append(String(value.prefix { !$0.isWhitespace && $0 != "&" }))
+            }
+            search = search[key.upperBound...]
+        }
+        return candidates.filter { !$0.isEmpty }.sorted { $0.count > $1.count }
     }
 
     static func oneLine(_ message: String) -> String {

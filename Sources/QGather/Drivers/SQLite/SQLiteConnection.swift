@@ -7,12 +7,14 @@ import Synchronization
 final class SQLiteConnection: DatabaseConnection {
     private let thread: ConnectionThread
     private let handle: SQLiteHandle
+    private let busyWait: SQLiteBusyWait
     private let usable = Atomic<Bool>(true)
     private let sessionMode: SessionMode
 
-    private init(thread: ConnectionThread, handle: SQLiteHandle, sessionMode: SessionMode) {
+    private init(thread: ConnectionThread, handle: SQLiteHandle, busyWait: SQLiteBusyWait, sessionMode: SessionMode) {
         self.thread = thread
         self.handle = handle
+        self.busyWait = busyWait
         self.sessionMode = sessionMode
     }
 
@@ -20,6 +22,7 @@ final class SQLiteConnection: DatabaseConnection {
     static func open(filename: String, flags: Int32, busyTimeoutMilliseconds: Int32, setup: [String], sessionMode: SessionMode,
                      displayName: String, threadName: String) async throws(DatabaseOpenError) -> SQLiteConnection {
         let thread = ConnectionThread(name: threadName)
+        let busyWait = SQLiteBusyWait(timeoutMilliseconds: busyTimeoutMilliseconds)
         let opened: Result<SQLiteHandle, DatabaseOpenError>
         do {
             opened = try await thread.run { () -> Result<SQLiteHandle, DatabaseOpenError> in
@@ -31,7 +34,7 @@ final class SQLiteConnection: DatabaseConnection {
                     return .failure(DatabaseOpenError(target: displayName, message: message))
                 }
                 sqlite3_extended_result_codes(db, 1)
-                sqlite3_busy_timeout(db, busyTimeoutMilliseconds)
+                busyWait.install(on: db)
                 // Reading the schema proves the file is a database (SQLITE_NOTADB otherwise).
                 for (i, sql) in (["SELECT count(*) FROM sqlite_schema"] + setup).enumerated() {
                     if sqlite3_exec(db, sql, nil, nil, nil) != SQLITE_OK {
@@ -47,7 +50,7 @@ final class SQLiteConnection: DatabaseConnection {
             throw DatabaseOpenError(target: displayName, message: "\(error)")
         }
         switch opened {
-        case .success(let handle): return SQLiteConnection(thread: thread, handle: handle, sessionMode: sessionMode)
+        case .success(let handle): return SQLiteConnection(thread: thread, handle: handle, busyWait: busyWait, sessionMode: sessionMode)
         case .failure(let error):
             thread.stop()
             throw error
@@ -63,7 +66,11 @@ final class SQLiteConnection: DatabaseConnection {
     /// Steps the query's statements and leaves the connection as its session mode requires.
     private func runOnThread(_ query: Query, control: QueryControl, channel: RowChannel?) -> Result<RowSet, QueryError> {
         let db = handle.pointer
-        if let reason = control.begin(interrupt: { [handle] in sqlite3_interrupt(handle.pointer) }) {
+        busyWait.reset()
+        if let reason = control.begin(interrupt: { [handle, busyWait] in
+            busyWait.interrupt()  // SQLite does not look at sqlite3_interrupt while it waits for a lock
+            sqlite3_interrupt(handle.pointer)
+        }) {
             return .failure(QueryControl.error(for: reason))
         }
         let outcome = Result { () throws(QueryError) -> RowSet in
@@ -80,7 +87,8 @@ final class SQLiteConnection: DatabaseConnection {
             // Leave the connection clean: an interrupted or failed transaction is rolled back.
             if case .failure = outcome, sqlite3_get_autocommit(db) == 0 { sqlite3_exec(db, "ROLLBACK", nil, nil, nil) }
         }
-        if case .failure(let error) = outcome, let reason, error.code == "SQLITE_INTERRUPT" {
+        // An interrupt ends a query with SQLITE_INTERRUPT, or with SQLITE_BUSY while it waited for a lock.
+        if case .failure(let error) = outcome, let reason, error.code == "SQLITE_INTERRUPT" || busyWait.wasInterrupted {
             return .failure(QueryControl.error(for: reason))
         }
         return outcome

@@ -102,6 +102,7 @@ public final class SQLiteDriver: DatabaseDriver {
             let exists = FileManager.default.fileExists(atPath: filename, isDirectory: &isDirectory)
             if !exists && !options.create { throw DatabaseOpenError(target: displayName, message: "no such database file") }
             if isDirectory.boolValue { throw DatabaseOpenError(target: displayName, message: "is a directory, not a database file") }
+            if exists && access(filename, R_OK) != 0 { throw DatabaseOpenError(target: displayName, message: "permission denied") }
         }
         var flags = options.readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE
         if options.create && !options.readOnly { flags |= SQLITE_OPEN_CREATE }
@@ -111,6 +112,6 @@ public final class SQLiteDriver: DatabaseDriver {
         let setup = (options.readOnly ? ["PRAGMA query_only = 1"] : []) + options.initSQL
         return try await SQLiteConnection.open(filename: filename, flags: flags, busyTimeoutMilliseconds: options.busyTimeoutMilliseconds,
                                                setup: setup, sessionMode: options.sessionMode, displayName: displayName,
-                                               threadName: "qgather-sqlite-\(n)")
+                                               threadName: "qg-sqlite-\(n)")
     }
 }

@@ -94,3 +94,41 @@ import Testing
         #expect(db.driver.displayName == "postgresql host=db.example port=6543 dbname=shop user=bob")
     }
 }
+
+/// Transactions that span several statements on one PostgreSQL connection (what migrations use).
+@Suite struct PostgresTransactionTests {
+    @Test func executeInTransactionIsAllOrNothing() async throws {
+        let db = try Database.postgres(try PostgresDriverTests.conninfo(), maxConnections: 1)
+        let table = "qgt_tx_\(UInt32.random(in: 0...UInt32.max))"
+        let connection = try await db.pool.lease()
+        do {
+            _ = try await connection.executeInTransaction([Query("CREATE TABLE \(table) (x int)"), Query("INSERT INTO \(table) VALUES (1)"),
+                                                           Query("SELECT 1/0", name: "boom")])
+            Issue.record("expected the division by zero to fail the transaction")
+        } catch {
+            #expect(error.query?.name == "boom")
+            #expect(error.code == "22012")
+        }
+        let exists = try await connection.execute(Query("SELECT to_regclass('\(table)') IS NULL"), control: QueryControl())
+        #expect(exists.rows == [[.bool(true)]])
+        let rows = try await connection.executeInTransaction([Query("CREATE TABLE \(table) (x int)"), Query("INSERT INTO \(table) VALUES (7)"),
+                                                              Query("SELECT x FROM \(table)")])
+        #expect(rows.last?.rows == [[.integer(7)]])
+        _ = try await connection.execute(Query("DROP TABLE \(table)"), control: QueryControl())
+        db.pool.release(connection)
+        await db.close()
+    }
+
+    @Test func passwordInAnUnparsableConninfoIsMasked() {
+        for conninfo in ["postgresql://bob:Secret1@[::1", "postgresql://bob:Sec%zzret2@host/db", "host=x password=Secret3 'unterminated",
+                         "postgresql://host/db?password=Secret4&bogus=1"] {
+            do {
+                _ = try Database.postgres(conninfo)
+                Issue.record("\(conninfo) parsed")
+            } catch {
+                #expect(!error.description.contains("Secret"), "\(error.description)")
+                #expect(error.description.contains("bad connection string"))
+            }
+        }
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import Testing
+
+/// End-to-end: files the user may not read or write. Root reads any file whatever its mode, so
+/// when the tests run as root (as in CI) the binary runs as `nobody` through `runuser`; as any
+/// other user it runs as that user and `chmod` alone denies access.
+@Suite struct BadInputPermissionTests {
+    /// The user the binary runs as, or nil for the test's own user.
+    private static func unprivilegedUser() throws -> String? {
+        guard geteuid() == 0 else { return nil }
+        try #require(getpwnam("nobody") != nil, "the tests run as root and need the user 'nobody' to test permissions")
+        try #require(FileManager.default.isExecutableFile(atPath: "/usr/sbin/runuser"), "the tests run as root and need runuser")
+        return "nobody"
+    }
+
+    /// Runs `badCase` as the unprivileged user after `prepare` changed modes; checks it like the corpus.
+    private func check(_ badCase: BadInputCase, prepare: (BadInputWorkspace) throws -> Void) throws {
+        let user = try Self.unprivilegedUser()
+        let workspace = try BadInputWorkspace()
+        let arguments = try badCase.arguments(workspace)
+        try prepare(workspace)
+        let before = DirectorySnapshot(workspace.root)
+        let result = try CLIRunner.run(arguments, user: user)
+        let after = DirectorySnapshot(workspace.root)
+        try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: workspace.root)  // so it can be removed
+        BadInputCheck.verify(result, badCase, message: badCase.message(workspace))
+        #expect(before == after, "\(badCase.name): the workspace changed: \(before.differences(from: after))")
+    }
+
+    @Test func unreadableSQLFileExitsTwo() throws {
+        let badCase = BadInputCase("unreadable SQL file", exit: 2, message: { "qgather: \($0.path("secret.sql")): permission denied" }) { w in
+            [try w.write("secret.sql", "SELECT 1;"), "--db", w.db]
+        }
+        try check(badCase) { w in try FileManager.default.setAttributes([.posixPermissions: 0o000], ofItemAtPath: w.path("secret.sql")) }
+    }
+
+    @Test func unreadableDatabaseExitsThree() throws {
+        let badCase = BadInputCase("unreadable database", exit: 3, message: { "qgather: \($0.db): permission denied" }) { w in
+            [try w.write("ok.sql", "SELECT 1;"), "--db", w.db]
+        }
+        try check(badCase) { w in try FileManager.default.setAttributes([.posixPermissions: 0o000], ofItemAtPath: w.db) }
+    }
+
+    @Test func writeToADatabaseTheUserCannotWriteExitsOne() throws {
+        let badCase = BadInputCase("database the user cannot write", exit: 1,
+                                   message: { "\($0.path("write.sql")):1: q1: attempt to write a readonly database" }) { w in
+            [try w.write("write.sql", "DELETE FROM orders;"), "--db", w.db]
+        }
+        try check(badCase) { w in
+            try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: w.db)
+            try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: w.root)  // no journal either
+        }
+    }
+}
