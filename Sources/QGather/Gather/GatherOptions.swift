@@ -16,12 +16,17 @@ public struct GatherOptions: Sendable {
     public var policy: ErrorPolicy
     /// Interrupts a query in the database once it has run this long.
     public var timeout: Duration?
+    /// Optional observer of query starts and ends (see `GatherEvent`), e.g. for a progress line.
+    /// It runs on the gather's tasks, so it must be quick and never block. `nil` by default.
+    public var onEvent: (@Sendable (GatherEvent) -> Void)?
 
     /// Creates options; `jobs` defaults to the number of cores.
-    public init(jobs: Int? = nil, policy: ErrorPolicy = .failFast, timeout: Duration? = nil) {
+    public init(jobs: Int? = nil, policy: ErrorPolicy = .failFast, timeout: Duration? = nil,
+                onEvent: (@Sendable (GatherEvent) -> Void)? = nil) {
         self.jobs = max(1, jobs ?? GatherOptions.defaultJobs)
         self.policy = policy
         self.timeout = timeout
+        self.onEvent = onEvent
     }
 
     /// The number of cores: SQLite computes in-process, so more parallel queries than cores only add contention.

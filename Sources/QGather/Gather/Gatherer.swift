@@ -55,6 +55,7 @@ public struct Gatherer: Sendable {
             }
             while let outcome = await group.next() {
                 slots[outcome.query.index] = outcome
+                options.onEvent?(.finished(outcome))
                 if options.policy == .failFast, !stopped, outcome.status == .error {
                     stopped = true
                     group.cancelAll()
@@ -72,7 +73,9 @@ public struct Gatherer: Sendable {
         }
         // Queries never started (fail-fast or cancellation) are reported as cancelled, in order.
         while nextToDeliver < queries.count {
-            await deliver(slots[nextToDeliver] ?? QueryOutcome(query: queries[nextToDeliver], result: .cancelled))
+            let outcome = slots[nextToDeliver] ?? QueryOutcome(query: queries[nextToDeliver], result: .cancelled)
+            if slots[nextToDeliver] == nil { options.onEvent?(.finished(outcome)) }
+            await deliver(outcome)
             nextToDeliver += 1
         }
     }
@@ -100,6 +103,7 @@ public struct Gatherer: Sendable {
         defer { timer?.cancel() }
 
         let started = clock.now
+        options.onEvent?(.started(query, at: started - batchStart))
         let result: QueryOutcome.Result
         do {
             result = .rows(try await connection.execute(query, control: control))
