@@ -4,9 +4,15 @@ import QGather
 ///
 /// SQLite results follow `sqlite3 -csv -header` byte for byte (quoting of fields with a
 /// control character, a space, `"`, `'`, a comma, a non-ASCII byte, or empty text; NULL as nothing). PostgreSQL results follow `psql --csv` (LF; quoting of fields with a comma,
-/// quote, CR or LF, and of `\.`).
+/// quote, CR or LF, and of `\.`). `--no-header` drops the header line; `--null` sets NULL's text
+/// (quoted like any other field when it needs to be).
 struct CSVFormatter: OutcomeFormatter {
+    var options = FormatOptions()
     private var wroteOne = false
+
+    init(options: FormatOptions = FormatOptions()) {
+        self.options = options
+    }
 
     mutating func write(_ outcome: QueryOutcome, into output: OutputWriter) {
         guard case .rows(let rows) = outcome.result, rows.returnsRows else { return }
@@ -14,12 +20,19 @@ struct CSVFormatter: OutcomeFormatter {
         wroteOne = true
         let sqliteStyle = rows.realRendering == .sqlite
         let lineEnd = "\n"
-        output.write(rows.columns.map { field($0.name, sqliteStyle: sqliteStyle) }.joined(separator: ",") + lineEnd)
+        if options.header {
+            output.write(rows.columns.map { field($0.name, sqliteStyle: sqliteStyle) }.joined(separator: ",") + lineEnd)
+        }
+        let null = options.null.isEmpty ? "" : field(options.null, sqliteStyle: sqliteStyle)
         for row in rows.rows {
             var line = ""
             for (i, value) in row.enumerated() {
                 if i > 0 { line += "," }
-                if let text = rows.text(of: value) { line += field(text, sqliteStyle: sqliteStyle) }
+                if let text = rows.text(of: value) {
+                    line += field(text, sqliteStyle: sqliteStyle)
+                } else {
+                    line += null
+                }
             }
             line += lineEnd
             output.write(line)

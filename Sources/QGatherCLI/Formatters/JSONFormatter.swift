@@ -49,16 +49,21 @@ struct JSONFormatter: OutcomeFormatter {
             }
             json += "],\"rows_affected\":" + (rows.rowsAffected.map(String.init) ?? "null")
         case .failed(let error):
-            json += ",\"error\":{\"code\":\(string(error.code)),\"message\":\(string(error.message))"
-            if let line = error.line { json += ",\"line\":\(line)" }
-            if let column = error.column { json += ",\"column\":\(column)" }
-            if let detail = error.detail { json += ",\"detail\":\(string(detail))" }
-            if let hint = error.hint { json += ",\"hint\":\(string(hint))" }
-            json += "}"
+            json += ",\"error\":" + errorObject(error)
         case .cancelled:
             break
         }
         json += ",\"start_ms\":" + milliseconds(outcome.startOffset) + ",\"elapsed_ms\":" + milliseconds(outcome.duration)
+        return json + "}"
+    }
+
+    /// A query error as a JSON object: code, message, and line, column, detail, hint when known.
+    static func errorObject(_ error: QueryError) -> String {
+        var json = "{\"code\":\(string(error.code)),\"message\":\(string(error.message))"
+        if let line = error.line { json += ",\"line\":\(line)" }
+        if let column = error.column { json += ",\"column\":\(column)" }
+        if let detail = error.detail { json += ",\"detail\":\(string(detail))" }
+        if let hint = error.hint { json += ",\"hint\":\(string(hint))" }
         return json + "}"
     }
 
