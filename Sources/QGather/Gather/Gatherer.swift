@@ -92,6 +92,7 @@ public struct Gatherer: Sendable {
             }
             while let outcome = await group.next() {
                 pending[outcome.query.index] = outcome
+                options.onEvent?(.finished(outcome))
                 if options.policy == .failFast, !stopped, outcome.status == .error {
                     stopped = true
                     group.cancelAll()
@@ -113,7 +114,10 @@ public struct Gatherer: Sendable {
         await session.finish()
         // Queries never started (fail-fast or cancellation) are reported as cancelled, in order.
         while nextToDeliver < queries.count {
-            await deliver(pending.removeValue(forKey: nextToDeliver) ?? QueryOutcome(query: queries[nextToDeliver], result: .cancelled))
+            let stored = pending.removeValue(forKey: nextToDeliver)
+            let outcome = stored ?? QueryOutcome(query: queries[nextToDeliver], result: .cancelled)
+            if stored == nil { options.onEvent?(.finished(outcome)) }
+            await deliver(outcome)
             nextToDeliver += 1
         }
     }
@@ -159,6 +163,7 @@ public struct Gatherer: Sendable {
         defer { timer?.cancel() }
 
         let started = clock.now
+        options.onEvent?(.started(query, at: started - batchStart))
         let result: QueryOutcome.Result
         do {
             result = .rows(try await connection.execute(query, control: control, channel: channel))

@@ -1,7 +1,7 @@
 import ArgumentParser
 import QGather
 
-/// How a batch runs and prints.
+/// How a batch runs: concurrency, pool, error policy, timeout.
 struct RunOptions: ParsableArguments {
     @Option(name: [.short, .long], help: "Queries in flight at once (1-1000; default: number of cores for SQLite, 8 for PostgreSQL).")
     var jobs: Int?
@@ -14,12 +14,6 @@ struct RunOptions: ParsableArguments {
 
     @Option(name: .long, help: "Interrupt a query that runs longer than this: 500ms, 5s, 2m.")
     var timeout: String?
-
-    @Option(name: .long, help: "Output format: table, csv, json, ndjson.")
-    var format: OutputFormat = .table
-
-    @Flag(name: .long, help: "Print per-query timings and a summary on stderr.")
-    var timing = false
 
     @Option(name: [.customLong("param"), .customShort("v")], help: ArgumentHelp("Bind :NAME placeholders to VALUE (repeatable); \\N binds NULL.", valueName: "name=value"))
     var params: [String] = []

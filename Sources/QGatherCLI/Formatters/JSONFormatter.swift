@@ -102,15 +102,20 @@ struct JSONFormatter: OutcomeFormatter {
     static func tail(_ outcome: QueryOutcome, leadingComma: Bool) -> String {
         var json = (leadingComma ? "," : "") + "\"status\":\"\(outcome.status.rawValue)\""
         if case .failed(let error) = outcome.result {
-            json += ",\"error\":{\"code\":\(string(error.code)),\"message\":\(string(error.message))"
-            if let line = error.line { json += ",\"line\":\(line)" }
-            if let column = error.column { json += ",\"column\":\(column)" }
-            if let detail = error.detail { json += ",\"detail\":\(string(detail))" }
-            if let hint = error.hint { json += ",\"hint\":\(string(hint))" }
-            json += "}"
+            json += ",\"error\":" + errorObject(error)
         }
         json += ",\"start_ms\":" + milliseconds(outcome.startOffset) + ",\"elapsed_ms\":" + milliseconds(outcome.duration)
         json += ",\"attempts\":\(outcome.attempts)"
+        return json + "}"
+    }
+
+    /// A query error as a JSON object: code, message, and line, column, detail, hint when known.
+    static func errorObject(_ error: QueryError) -> String {
+        var json = "{\"code\":\(string(error.code)),\"message\":\(string(error.message))"
+        if let line = error.line { json += ",\"line\":\(line)" }
+        if let column = error.column { json += ",\"column\":\(column)" }
+        if let detail = error.detail { json += ",\"detail\":\(string(detail))" }
+        if let hint = error.hint { json += ",\"hint\":\(string(hint))" }
         return json + "}"
     }
 

@@ -11,16 +11,33 @@ enum OutputFormat: String, CaseIterable, ExpressibleByArgument {
     case json
     /// One JSON object per query, one per line.
     case ndjson
+    /// GitHub-flavoured Markdown: a `### name` heading and a pipe table per query.
+    case markdown
 
     /// The formatter that writes this format.
-    func makeFormatter() -> any OutcomeFormatter {
+    func makeFormatter(_ options: FormatOptions = FormatOptions()) -> any OutcomeFormatter {
         switch self {
-        case .table: return TableFormatter()
-        case .csv: return CSVFormatter()
+        case .table: return TableFormatter(options: options)
+        case .csv: return CSVFormatter(options: options)
         case .json: return JSONFormatter(lines: false)
         case .ndjson: return JSONFormatter(lines: true)
+        case .markdown: return MarkdownFormatter(options: options)
         }
     }
+
+    /// The file name extension of one query's file in `--out-dir`.
+    var fileExtension: String {
+        switch self {
+        case .table: return "txt"
+        case .csv: return "csv"
+        case .json: return "json"
+        case .ndjson: return "ndjson"
+        case .markdown: return "md"
+        }
+    }
+
+    /// Whether `--no-header` and `--null` apply (they do not to JSON).
+    var isTextual: Bool { self != .json && self != .ndjson }
 }
 
 /// Writes the outcomes of a batch, in order, to stdout.
