@@ -105,3 +105,26 @@ extension ConnectionThread {
         }
     }
 }
+
+extension ConnectionThread {
+    /// Starts a thread named `name` and opens a handle on it with `open`; on failure the thread
+    /// stops and the error is thrown. The handle then belongs to the returned thread.
+    static func open<Handle: Sendable>(name: String, displayName: String,
+                                       _ open: @escaping @Sendable () -> Result<Handle, DatabaseOpenError>)
+        async throws(DatabaseOpenError) -> (ConnectionThread, Handle) {
+        let thread = ConnectionThread(name: name)
+        let opened: Result<Handle, DatabaseOpenError>
+        do {
+            opened = try await thread.run(open)
+        } catch {
+            thread.stop()
+            throw DatabaseOpenError(target: displayName, message: "\(error)")
+        }
+        switch opened {
+        case .success(let handle): return (thread, handle)
+        case .failure(let error):
+            thread.stop()
+            throw error
+        }
+    }
+}

@@ -24,48 +24,36 @@ final class PostgresConnection: DatabaseConnection {
 
     /// Connects on a new thread and runs `setup` statements.
     static func connect(_ conninfo: PostgresConninfo, setup: [String], sessionMode: SessionMode, threadName: String) async throws(DatabaseOpenError) -> PostgresConnection {
-        let thread = ConnectionThread(name: threadName)
         let displayName = conninfo.displayName
-        let connected: Result<PostgresHandle, DatabaseOpenError>
-        do {
-            connected = try await thread.run { () -> Result<PostgresHandle, DatabaseOpenError> in
-                let parameters = conninfo.connectParameters
-                let connection = withCStringArray(parameters.map(\.keyword)) { keywords in
-                    withCStringArray(parameters.map(\.value)) { values in
-                        PQconnectdbParams(keywords, values, 0)
-                    }
+        let (thread, handle) = try await ConnectionThread.open(name: threadName, displayName: displayName) { () -> Result<PostgresHandle, DatabaseOpenError> in
+            let parameters = conninfo.connectParameters
+            let connection = withCStringArray(parameters.map(\.keyword)) { keywords in
+                withCStringArray(parameters.map(\.value)) { values in
+                    PQconnectdbParams(keywords, values, 0)
                 }
-                guard let connection else {
-                    return .failure(DatabaseOpenError(target: displayName, message: "out of memory"))
-                }
-                guard PQstatus(connection) == CONNECTION_OK else {
+            }
+            guard let connection else {
+                return .failure(DatabaseOpenError(target: displayName, message: "out of memory"))
+            }
+            guard PQstatus(connection) == CONNECTION_OK else {
+                let message = conninfo.scrub(String(cString: PQerrorMessage(connection)))
+                PQfinish(connection)
+                return .failure(DatabaseOpenError(target: displayName, message: message))
+            }
+            PQsetNoticeProcessor(connection, { _, _ in }, nil)  // notices would go to stderr unasked
+            for sql in setup {
+                let result = PQexec(connection, sql)
+                defer { PQclear(result) }
+                let status = PQresultStatus(result)
+                if status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK {
                     let message = conninfo.scrub(String(cString: PQerrorMessage(connection)))
                     PQfinish(connection)
-                    return .failure(DatabaseOpenError(target: displayName, message: message))
+                    return .failure(DatabaseOpenError(target: displayName, message: "init statement failed: \(message)"))
                 }
-                PQsetNoticeProcessor(connection, { _, _ in }, nil)  // notices would go to stderr unasked
-                for sql in setup {
-                    let result = PQexec(connection, sql)
-                    defer { PQclear(result) }
-                    let status = PQresultStatus(result)
-                    if status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK {
-                        let message = conninfo.scrub(String(cString: PQerrorMessage(connection)))
-                        PQfinish(connection)
-                        return .failure(DatabaseOpenError(target: displayName, message: "init statement failed: \(message)"))
-                    }
-                }
-                return .success(PostgresHandle(connection: connection, cancel: PQgetCancel(connection)))
             }
-        } catch {
-            thread.stop()
-            throw DatabaseOpenError(target: displayName, message: "\(error)")
+            return .success(PostgresHandle(connection: connection, cancel: PQgetCancel(connection)))
         }
-        switch connected {
-        case .success(let handle): return PostgresConnection(thread: thread, handle: handle, conninfo: conninfo, sessionMode: sessionMode)
-        case .failure(let error):
-            thread.stop()
-            throw error
-        }
+        return PostgresConnection(thread: thread, handle: handle, conninfo: conninfo, sessionMode: sessionMode)
     }
 
     var isUsable: Bool { usable.load(ordering: .relaxed) }

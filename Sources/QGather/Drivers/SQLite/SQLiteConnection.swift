@@ -21,40 +21,28 @@ final class SQLiteConnection: DatabaseConnection {
     /// Opens `filename` (a path or `file:` URI) with `flags` on a new thread and runs `setup` statements.
     static func open(filename: String, flags: Int32, busyTimeoutMilliseconds: Int32, setup: [String], sessionMode: SessionMode,
                      displayName: String, threadName: String) async throws(DatabaseOpenError) -> SQLiteConnection {
-        let thread = ConnectionThread(name: threadName)
         let busyWait = SQLiteBusyWait(timeoutMilliseconds: busyTimeoutMilliseconds)
-        let opened: Result<SQLiteHandle, DatabaseOpenError>
-        do {
-            opened = try await thread.run { () -> Result<SQLiteHandle, DatabaseOpenError> in
-                var db: OpaquePointer?
-                let rc = sqlite3_open_v2(filename, &db, flags | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI, nil)
-                guard rc == SQLITE_OK, let db else {
-                    let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(rc))
-                    sqlite3_close_v2(db)
-                    return .failure(DatabaseOpenError(target: displayName, message: message))
-                }
-                sqlite3_extended_result_codes(db, 1)
-                busyWait.install(on: db)
-                // Reading the schema proves the file is a database (SQLITE_NOTADB otherwise).
-                for (i, sql) in (["SELECT count(*) FROM sqlite_schema"] + setup).enumerated() {
-                    if sqlite3_exec(db, sql, nil, nil, nil) != SQLITE_OK {
-                        let message = String(cString: sqlite3_errmsg(db))
-                        sqlite3_close_v2(db)
-                        return .failure(DatabaseOpenError(target: displayName, message: i == 0 ? message : "init statement failed: \(message)"))
-                    }
-                }
-                return .success(SQLiteHandle(pointer: db))
+        let (thread, handle) = try await ConnectionThread.open(name: threadName, displayName: displayName) { () -> Result<SQLiteHandle, DatabaseOpenError> in
+            var db: OpaquePointer?
+            let rc = sqlite3_open_v2(filename, &db, flags | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI, nil)
+            guard rc == SQLITE_OK, let db else {
+                let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(rc))
+                sqlite3_close_v2(db)
+                return .failure(DatabaseOpenError(target: displayName, message: message))
             }
-        } catch {
-            thread.stop()
-            throw DatabaseOpenError(target: displayName, message: "\(error)")
+            sqlite3_extended_result_codes(db, 1)
+            busyWait.install(on: db)
+            // Reading the schema proves the file is a database (SQLITE_NOTADB otherwise).
+            for (i, sql) in (["SELECT count(*) FROM sqlite_schema"] + setup).enumerated() {
+                if sqlite3_exec(db, sql, nil, nil, nil) != SQLITE_OK {
+                    let message = String(cString: sqlite3_errmsg(db))
+                    sqlite3_close_v2(db)
+                    return .failure(DatabaseOpenError(target: displayName, message: i == 0 ? message : "init statement failed: \(message)"))
+                }
+            }
+            return .success(SQLiteHandle(pointer: db))
         }
-        switch opened {
-        case .success(let handle): return SQLiteConnection(thread: thread, handle: handle, busyWait: busyWait, sessionMode: sessionMode)
-        case .failure(let error):
-            thread.stop()
-            throw error
-        }
+        return SQLiteConnection(thread: thread, handle: handle, busyWait: busyWait, sessionMode: sessionMode)
     }
 
     var isUsable: Bool { usable.load(ordering: .relaxed) }
