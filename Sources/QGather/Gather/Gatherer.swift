@@ -26,7 +26,9 @@ public struct Gatherer: Sendable {
     }
 
     /// The outcomes of `batch` as an ordered asynchronous sequence. The batch starts at once;
-    /// dropping or cancelling the consumer cancels it.
+    /// dropping or cancelling the consumer cancels it. The batch runs at most `jobs` outcomes
+    /// ahead of the consumer: a slow reader (a paused pipe) holds queries back rather than
+    /// letting delivered rows pile up in memory.
     ///
     /// With a `sink`, the rows of the query at the head of the output order go to the sink as
     /// they are read (its outcome then holds only the rows not streamed, `streamedRowCount` counts
@@ -34,14 +36,21 @@ public struct Gatherer: Sendable {
     public func outcomes(_ batch: Batch, streamingRowsTo sink: (any RowStreamSink)? = nil) -> OutcomeStream {
         let (stream, continuation) = AsyncStream.makeStream(of: QueryOutcome.self)
         let channels = Self.channels(for: batch, streaming: sink != nil)
+        let window = DeliveryWindow(capacity: options.jobs)
         let task = Task {
             // Delivery through the stream is asynchronous: the consumer's iterator hands each
             // query's rows to the sink once the consumer has taken every earlier outcome.
-            await run(batch, channels: channels, attachNext: nil) { continuation.yield($0) }
+            await run(batch, channels: channels, attachNext: nil) { outcome in
+                await window.acquire()
+                continuation.yield(outcome)
+            }
             continuation.finish()
         }
-        continuation.onTermination = { _ in task.cancel() }
-        return OutcomeStream(stream: stream, task: task, channels: channels, sink: sink)
+        continuation.onTermination = { _ in
+            task.cancel()
+            window.close()
+        }
+        return OutcomeStream(stream: stream, task: task, window: window, channels: channels, sink: sink)
     }
 
     static func channels(for batch: Batch, streaming: Bool) -> [RowChannel?] {
@@ -179,43 +188,5 @@ enum TransientErrors {
     static func isTransient(_ error: QueryError) -> Bool {
         error.code.hasPrefix("SQLITE_BUSY") || error.code.hasPrefix("SQLITE_LOCKED") || error.code == "40001" || error.code == "40P01"
             || error.code == "connect"
-    }
-}
-
-/// The ordered outcomes of a running batch (see `Gatherer.outcomes(_:)`).
-public struct OutcomeStream: AsyncSequence, Sendable {
-    /// Each element is one query's outcome; they arrive in input order.
-    public typealias Element = QueryOutcome
-    let stream: AsyncStream<QueryOutcome>
-    let task: Task<Void, Never>
-    let channels: [RowChannel?]
-    let sink: (any RowStreamSink)?
-
-    /// Cancels the batch: every unfinished query is interrupted in the database. The sequence
-    /// still delivers every outcome (the stopped ones as cancelled) and then ends.
-    public func cancel() {
-        task.cancel()
-    }
-
-    /// Creates the iterator.
-    public func makeAsyncIterator() -> Iterator {
-        Iterator(base: stream.makeAsyncIterator(), channels: channels, sink: sink)
-    }
-
-    /// Yields outcomes in input order; asking for the next one lets that query's rows stream.
-    public struct Iterator: AsyncIteratorProtocol {
-        var base: AsyncStream<QueryOutcome>.Iterator
-        let channels: [RowChannel?]
-        let sink: (any RowStreamSink)?
-        var nextIndex = 0
-
-        /// The next outcome, or nil when the batch is done.
-        public mutating func next() async -> QueryOutcome? {
-            // The consumer has finished with every earlier outcome: this query may now stream.
-            if let sink, nextIndex < channels.count { channels[nextIndex]?.attach(sink) }
-            guard let outcome = await base.next() else { return nil }
-            nextIndex = outcome.query.index + 1
-            return outcome
-        }
     }
 }
