@@ -24,12 +24,6 @@ final class OutputWriter {
         if buffer.count >= flushThreshold { flush() }
     }
 
-    /// Appends raw bytes.
-    func write(bytes: some Sequence<UInt8>) {
-        buffer.append(contentsOf: bytes)
-        if buffer.count >= flushThreshold { flush() }
-    }
-
     /// Gives `body` the buffer itself, for a tight loop of appends (one exclusivity check, not one
     /// per byte); flushes afterwards if enough has gathered.
     @inline(__always)
