@@ -10,14 +10,20 @@ struct QGatherCommand: AsyncParsableCommand {
         discussion: """
         Examples:
           qgather SampleData/dashboard.sql --db SampleData/sample.db --timing
+          qgather --list SampleData/dashboard.sql
           qgather report.sql --db shop.db --jobs 4 --format csv > report.csv
+          qgather report.sql --db shop.db --out-dir reports --format markdown
           qgather checks.sql --db shop.db --keep-going --timeout 30s
-          qgather report.sql --pg 'host=/var/run/postgresql dbname=shop' --format json
+          qgather report.sql --pg 'host=/var/run/postgresql dbname=shop'
           qgather migrate --db shop.db --dir Migrations
 
         Run 'qgather help run' for every option of a batch run.
-        Exit codes: 0 ok, 1 a query failed, 2 bad usage or input, 3 database cannot be opened,
-        130 interrupted (SIGINT), 143 terminated (SIGTERM).
+        Shell completions: qgather --generate-completion-script bash|zsh|fish
+        (see README for where to put the script).
+
+        Exit codes: 0 ok, 1 a query failed, 2 bad usage or input,
+        3 database cannot be opened, 130 interrupted (SIGINT),
+        143 terminated (SIGTERM).
         """,
         version: "qgather 0.1.0",
         subcommands: [RunCommand.self, MigrateCommand.self],

@@ -4,8 +4,9 @@
 public protocol DatabaseConnection: AnyObject, Sendable {
     /// Runs one query (a single statement, or several separated by `;` whose last result is kept).
     /// `control` may interrupt it from another task; the connection is clean for the next query
-    /// when this returns, or `isUsable` is false.
-    func execute(_ query: Query, control: QueryControl) async throws(QueryError) -> RowSet
+    /// when this returns, or `isUsable` is false. With a `channel`, rows are handed to it in
+    /// chunks as they are read (and may stream to the output) instead of being collected.
+    func execute(_ query: Query, control: QueryControl, channel: RowChannel?) async throws(QueryError) -> RowSet
 
     /// Runs `queries` in order in one transaction: every one takes effect, or none does. The
     /// first error is thrown (attached to its query; a failed `COMMIT` has no query).
@@ -19,6 +20,11 @@ public protocol DatabaseConnection: AnyObject, Sendable {
 }
 
 extension DatabaseConnection {
+    /// Runs one query and collects its rows.
+    public func execute(_ query: Query, control: QueryControl) async throws(QueryError) -> RowSet {
+        try await execute(query, control: control, channel: nil)
+    }
+
     /// `BEGIN`, each query, `COMMIT` through `execute`, and `ROLLBACK` after an error: right for
     /// a connection that keeps a transaction open between `execute` calls, as SQLite's does.
     public func executeInTransaction(_ queries: [Query]) async throws(QueryError) -> [RowSet] {
@@ -49,6 +55,10 @@ public protocol DatabaseDriver: Sendable {
     var displayName: String { get }
     /// Opens a new connection.
     func connect() async throws(DatabaseOpenError) -> any DatabaseConnection
+
+    /// A driver for the same database whose connections run `setup` after connecting and treat
+    /// transactions between queries as `mode` says (serial runs, snapshot sessions).
+    func sessionDriver(_ mode: SessionMode, setup: [String]) -> any DatabaseDriver
 }
 
 /// A database that cannot be opened or connected to (the CLI exits 3).

@@ -58,8 +58,9 @@ public final class Database: Sendable {
     }
 
     /// Runs `batch` concurrently; its outcomes arrive in input order as each becomes known.
-    public func outcomes(_ batch: Batch, options: GatherOptions = GatherOptions()) -> OutcomeStream {
-        Gatherer(pool: pool, options: options).outcomes(batch)
+    /// With a `sink`, the head query's rows stream to it as they are read (see `Gatherer.outcomes`).
+    public func outcomes(_ batch: Batch, options: GatherOptions = GatherOptions(), streamingRowsTo sink: (any RowStreamSink)? = nil) -> OutcomeStream {
+        Gatherer(pool: pool, options: options).outcomes(batch, streamingRowsTo: sink)
     }
 
     /// Closes every connection. Call once when done; queries still running finish first.

@@ -16,12 +16,27 @@ public struct GatherOptions: Sendable {
     public var policy: ErrorPolicy
     /// Interrupts a query in the database once it has run this long.
     public var timeout: Duration?
+    /// Every query sees the same committed state of the database (`--snapshot`).
+    public var snapshot: Bool
+    /// Runs the batch in order on one connection whose session state carries over, like `psql -f` (`--serial`).
+    public var serial: Bool
+    /// Retries a read-only query that failed with a transient error (busy/locked, serialization
+    /// failure, deadlock, a connection lost before it started) up to this many times, with backoff.
+    public var retries: Int
+    /// Optional observer of query starts and ends (see `GatherEvent`), e.g. for a progress line.
+    /// It runs on the gather's tasks, so it must be quick and never block. `nil` by default.
+    public var onEvent: (@Sendable (GatherEvent) -> Void)?
 
     /// Creates options; `jobs` defaults to the number of cores.
-    public init(jobs: Int? = nil, policy: ErrorPolicy = .failFast, timeout: Duration? = nil) {
-        self.jobs = max(1, jobs ?? GatherOptions.defaultJobs)
+    public init(jobs: Int? = nil, policy: ErrorPolicy = .failFast, timeout: Duration? = nil, snapshot: Bool = false,
+                serial: Bool = false, retries: Int = 0, onEvent: (@Sendable (GatherEvent) -> Void)? = nil) {
+        self.jobs = serial ? 1 : max(1, jobs ?? GatherOptions.defaultJobs)
         self.policy = policy
         self.timeout = timeout
+        self.snapshot = snapshot
+        self.serial = serial
+        self.retries = max(0, retries)
+        self.onEvent = onEvent
     }
 
     /// The number of cores: SQLite computes in-process, so more parallel queries than cores only add contention.

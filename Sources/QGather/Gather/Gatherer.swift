@@ -29,11 +29,18 @@ public struct Gatherer: Sendable {
     /// dropping or cancelling the consumer cancels it. The batch runs at most `jobs` outcomes
     /// ahead of the consumer: a slow reader (a paused pipe) holds queries back rather than
     /// letting delivered rows pile up in memory.
-    public func outcomes(_ batch: Batch) -> OutcomeStream {
+    ///
+    /// With a `sink`, the rows of the query at the head of the output order go to the sink as
+    /// they are read (its outcome then holds only the rows not streamed, `streamedRowCount` counts
+    /// the others); later queries keep theirs until their turn.
+    public func outcomes(_ batch: Batch, streamingRowsTo sink: (any RowStreamSink)? = nil) -> OutcomeStream {
         let (stream, continuation) = AsyncStream.makeStream(of: QueryOutcome.self)
+        let channels = Self.channels(for: batch, streaming: sink != nil)
         let window = DeliveryWindow(capacity: options.jobs)
         let task = Task {
-            await run(batch) { outcome in
+            // Delivery through the stream is asynchronous: the consumer's iterator hands each
+            // query's rows to the sink once the consumer has taken every earlier outcome.
+            await run(batch, channels: channels, attachNext: nil) { outcome in
                 await window.acquire()
                 continuation.yield(outcome)
             }
@@ -43,12 +50,39 @@ public struct Gatherer: Sendable {
             task.cancel()
             window.close()
         }
-        return OutcomeStream(stream: stream, task: task, window: window)
+        return OutcomeStream(stream: stream, task: task, window: window, channels: channels, sink: sink)
+    }
+
+    static func channels(for batch: Batch, streaming: Bool) -> [RowChannel?] {
+        batch.queries.map { streaming ? RowChannel(query: $0) : nil }
     }
 
     /// Runs `batch`, calling `deliver` with each outcome in input order as soon as it is known.
-    public func run(_ batch: Batch, deliver: (QueryOutcome) async -> Void) async {
+    public func run(_ batch: Batch, streamingRowsTo sink: (any RowStreamSink)? = nil, deliver: (QueryOutcome) async -> Void) async {
+        let channels = Self.channels(for: batch, streaming: sink != nil)
+        let attach: ((Int) -> Void)? = sink.map { sink in { index in channels[index]?.attach(sink) } }
+        attach?(0)
+        await run(batch, channels: channels, attachNext: attach, deliver: deliver)
+    }
+
+    /// The core: `attachNext(i)` is called once outcome *i − 1* has been delivered (synchronously).
+    private func run(_ batch: Batch, channels: [RowChannel?], attachNext: ((Int) -> Void)?, deliver: (QueryOutcome) async -> Void) async {
         let queries = batch.queries
+        guard !queries.isEmpty else { return }
+        let session: QuerySession
+        do {
+            session = try await QuerySession.start(options, shared: pool, queryCount: queries.count)
+        } catch {
+            // The session (a snapshot, say) could not be set up: every query fails with its reason.
+            for query in queries {
+                var failure = error
+                failure.attach(to: query)
+                await deliver(QueryOutcome(query: query, result: .failed(failure)))
+            }
+            return
+        }
+        let pool = session.pool
+        let jobs = options.serial ? 1 : options.jobs
         let clock = ContinuousClock()
         let batchStart = clock.now
         // Outcomes that finished before an earlier query did, by index: memory follows how far
@@ -59,36 +93,63 @@ public struct Gatherer: Sendable {
 
         await withTaskGroup(of: QueryOutcome.self) { group in
             var nextToStart = 0
-            while nextToStart < min(options.jobs, queries.count) {
+            while nextToStart < min(jobs, queries.count) {
                 let query = queries[nextToStart]
-                group.addTask { await runOne(query, batchStart: batchStart, clock: clock) }
+                let channel = channels[nextToStart]
+                group.addTask { await runWithRetries(query, channel: channel, pool: pool, batchStart: batchStart, clock: clock) }
                 nextToStart += 1
             }
             while let outcome = await group.next() {
                 pending[outcome.query.index] = outcome
+                options.onEvent?(.finished(outcome))
                 if options.policy == .failFast, !stopped, outcome.status == .error {
                     stopped = true
                     group.cancelAll()
                 }
                 if !stopped && !Task.isCancelled && nextToStart < queries.count {
                     let query = queries[nextToStart]
-                    group.addTask { await runOne(query, batchStart: batchStart, clock: clock) }
+                    let channel = channels[nextToStart]
+                    group.addTask { await runWithRetries(query, channel: channel, pool: pool, batchStart: batchStart, clock: clock) }
                     nextToStart += 1
                 }
                 while let ready = pending.removeValue(forKey: nextToDeliver) {
                     await deliver(ready)
                     nextToDeliver += 1
+                    // The next query is now at the head of the output order: its rows may stream.
+                    if nextToDeliver < queries.count { attachNext?(nextToDeliver) }
                 }
             }
         }
+        await session.finish()
         // Queries never started (fail-fast or cancellation) are reported as cancelled, in order.
         while nextToDeliver < queries.count {
-            await deliver(pending.removeValue(forKey: nextToDeliver) ?? QueryOutcome(query: queries[nextToDeliver], result: .cancelled))
+            let stored = pending.removeValue(forKey: nextToDeliver)
+            let outcome = stored ?? QueryOutcome(query: queries[nextToDeliver], result: .cancelled)
+            if stored == nil { options.onEvent?(.finished(outcome)) }
+            await deliver(outcome)
             nextToDeliver += 1
         }
     }
 
-    private func runOne(_ query: Query, batchStart: ContinuousClock.Instant, clock: ContinuousClock) async -> QueryOutcome {
+    /// Runs a query, again after a transient failure if it only reads and retries are allowed.
+    private func runWithRetries(_ query: Query, channel: RowChannel?, pool: ConnectionPool, batchStart: ContinuousClock.Instant,
+                                clock: ContinuousClock) async -> QueryOutcome {
+        var attempt = 1
+        while true {
+            var outcome = await runOne(query, channel: channel, pool: pool, batchStart: batchStart, clock: clock)
+            outcome.attempts = attempt
+            // A query whose rows have begun to reach the output is not run again.
+            guard attempt <= options.retries, let error = outcome.error, TransientErrors.isTransient(error), !Task.isCancelled,
+                  channel?.hasStarted != true,
+                  StatementKind.isReadOnly(query.sql, dialect: pool.driver.dialect) else { return outcome }
+            // Exponential backoff with jitter: 50 ms, 100 ms, 200 ms, ... capped at 2 s.
+            let base = min(2000, 50 << min(attempt - 1, 6))
+            try? await Task.sleep(for: .milliseconds(base / 2 + Int.random(in: 0...base / 2)))
+            attempt += 1
+        }
+    }
+
+    private func runOne(_ query: Query, channel: RowChannel?, pool: ConnectionPool, batchStart: ContinuousClock.Instant, clock: ContinuousClock) async -> QueryOutcome {
         if Task.isCancelled { return QueryOutcome(query: query, result: .cancelled) }
         let connection: any DatabaseConnection
         do {
@@ -111,12 +172,21 @@ public struct Gatherer: Sendable {
         defer { timer?.cancel() }
 
         let started = clock.now
+        options.onEvent?(.started(query, at: started - batchStart))
         let result: QueryOutcome.Result
         do {
-            result = .rows(try await connection.execute(query, control: control))
+            result = .rows(try await connection.execute(query, control: control, channel: channel))
         } catch {
             result = error.kind == .cancelled ? .cancelled : .failed(error)
         }
         return QueryOutcome(query: query, result: result, startOffset: started - batchStart, duration: clock.now - started)
+    }
+}
+
+/// Errors worth retrying: the same query may well succeed a moment later.
+enum TransientErrors {
+    static func isTransient(_ error: QueryError) -> Bool {
+        error.code.hasPrefix("SQLITE_BUSY") || error.code.hasPrefix("SQLITE_LOCKED") || error.code == "40001" || error.code == "40P01"
+            || error.code == "connect"
     }
 }

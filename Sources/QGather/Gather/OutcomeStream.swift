@@ -5,6 +5,8 @@ public struct OutcomeStream: AsyncSequence, Sendable {
     let stream: AsyncStream<QueryOutcome>
     let task: Task<Void, Never>
     let window: DeliveryWindow
+    let channels: [RowChannel?]
+    let sink: (any RowStreamSink)?
 
     /// Cancels the batch: every unfinished query is interrupted in the database. The sequence
     /// still delivers every outcome (the stopped ones as cancelled) and then ends.
@@ -14,18 +16,24 @@ public struct OutcomeStream: AsyncSequence, Sendable {
 
     /// Creates the iterator.
     public func makeAsyncIterator() -> Iterator {
-        Iterator(base: stream.makeAsyncIterator(), window: window)
+        Iterator(base: stream.makeAsyncIterator(), window: window, channels: channels, sink: sink)
     }
 
-    /// Hands out outcomes and tells the batch each time one has been taken.
+    /// Yields outcomes in input order; asking for the next one lets that query's rows stream.
     public struct Iterator: AsyncIteratorProtocol {
         var base: AsyncStream<QueryOutcome>.Iterator
         let window: DeliveryWindow
+        let channels: [RowChannel?]
+        let sink: (any RowStreamSink)?
+        var nextIndex = 0
 
-        /// The next outcome in input order, or nil once every outcome was delivered.
+        /// The next outcome, or nil when the batch is done.
         public mutating func next() async -> QueryOutcome? {
-            let outcome = await base.next()
-            if outcome != nil { window.release() }
+            // The consumer has finished with every earlier outcome: this query may now stream.
+            if let sink, nextIndex < channels.count { channels[nextIndex]?.attach(sink) }
+            guard let outcome = await base.next() else { return nil }
+            window.release()  // the batch may deliver one more
+            nextIndex = outcome.query.index + 1
             return outcome
         }
     }

@@ -12,10 +12,14 @@ public struct Query: Sendable, Hashable {
     public var line: Int
     /// The 1-based column of the statement's first character in `file`.
     public var column: Int
+    /// Values for the statement's `:name` placeholders, bound by the driver (never interpolated).
+    public var parameters: [String: Value]
 
     /// Creates a query. Library users usually pass just the SQL (and a name).
-    public init(_ sql: String, name: String? = nil, index: Int = 0, file: String = "<inline>", line: Int = 1, column: Int = 1) {
+    public init(_ sql: String, name: String? = nil, parameters: [String: Value] = [:], index: Int = 0, file: String = "<inline>",
+                line: Int = 1, column: Int = 1) {
         self.index = index
+        self.parameters = parameters
         self.name = name ?? "q\(index + 1)"
         self.sql = sql
         self.file = file
@@ -68,4 +72,35 @@ public struct Batch: Sendable {
 
     /// The number of queries.
     public var count: Int { queries.count }
+
+    /// Gives every query the values its `:name` placeholders use, out of `values`.
+    /// Throws, before anything runs, for the first placeholder that has no value.
+    /// Returns the names in `values` that no query uses.
+    @discardableResult
+    public mutating func bind(_ values: [String: Value], dialect: SQLDialect) throws(ParameterError) -> Set<String> {
+        var unused = Set(values.keys)
+        for i in queries.indices {
+            for name in SQLPlaceholder.names(SQLPlaceholder.find(in: queries[i].sql, dialect: dialect)) {
+                guard let value = values[name] ?? queries[i].parameters[name] else {
+                    throw ParameterError(query: queries[i], name: name)
+                }
+                queries[i].parameters[name] = value
+                unused.remove(name)
+            }
+        }
+        return unused
+    }
+}
+
+/// A placeholder with no value to bind.
+public struct ParameterError: Error, Sendable, CustomStringConvertible {
+    /// The query that uses the placeholder.
+    public var query: Query
+    /// The parameter's name.
+    public var name: String
+
+    /// `FILE:LINE: NAME: no value for parameter :name`.
+    public var description: String {
+        "\(query.file):\(query.line): \(query.name): no value for parameter :\(name) (give --param \(name)=VALUE)"
+    }
 }

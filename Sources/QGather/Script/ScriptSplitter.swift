@@ -18,11 +18,16 @@ public struct ScriptSplitter: Sendable {
 }
 
 /// The byte-level scanner behind `ScriptSplitter`.
-private struct Lexer {
+struct Lexer {
     let bytes: [UInt8]
     let dialect: SQLDialect
     let file: String
     var position = 0
+    /// `:name` placeholders seen, with their byte ranges (outside strings, comments and `::` casts).
+    var placeholders: [SQLPlaceholder] = []
+    /// Every keyword or identifier outside strings and comments, upper-cased, when `collectWords` is set.
+    var words: [String] = []
+    var collectWords = false
     /// Offsets where each line starts, for mapping offsets to line:column.
     let lineStarts: [Int]
     /// The last location computed for a statement start: statements start in increasing order,
@@ -103,14 +108,18 @@ private struct Lexer {
                 try skipBracketIdentifier()
             case UInt8(ascii: "$") where dialect == .postgres && dollarTagLength() != nil:
                 try skipDollarQuote(tagLength: dollarTagLength()!)
+            case UInt8(ascii: ":"):
+                scanColon(at: tokenStart)
             default:
                 if Lexer.isWordStart(byte) {
                     let word = scanWord()
-                    if dialect == .postgres, word.count == 1, word == "E" || word == "e", peek(0) == UInt8(ascii: "'") {
+                    if dialect == .postgres, word.count == 1, byte == UInt8(ascii: "E") || byte == UInt8(ascii: "e"), peek(0) == UInt8(ascii: "'") {
                         try skipQuoted(close: UInt8(ascii: "'"), what: "string literal", backslashEscapes: true)
                     } else {
                         if current.start == nil { current.start = tokenStart }
-                        track(word: word.uppercased(), in: &current)
+                        // Only the first words and the block keywords matter: spare the others a String.
+                        let text = collectWords || current.words.count < 6 ? uppercased(word) : Lexer.blockKeyword(bytes[word]) ?? ""
+                        track(word: text, in: &current)
                         lastSignificantEnd = position
                         continue
                     }
@@ -130,8 +139,9 @@ private struct Lexer {
     }
 
     /// Follows keywords that open and close statement bodies whose `;` do not end the statement.
-    private func track(word: String, in statement: inout Statement) {
+    private mutating func track(word: String, in statement: inout Statement) {
         defer { statement.previousWord = word }
+        if collectWords { words.append(word) }
         if statement.words.count < 6 { statement.words.append(word) }
         if statement.blockDepth > 0 {
             switch word {
@@ -172,6 +182,20 @@ private struct Lexer {
 
     // MARK: Tokens
 
+    /// `::` is a cast; `:name` a placeholder; any other `:` an operator or slice.
+    private mutating func scanColon(at start: Int) {
+        if peek(1) == UInt8(ascii: ":") {
+            position += 2
+            while peek(0) == UInt8(ascii: ":") { position += 1 }
+            return
+        }
+        position += 1
+        guard let first = peek(0), first < 0x80, Lexer.isWordStart(first), start == 0 || bytes[start - 1] != UInt8(ascii: ":") else { return }
+        let nameStart = position
+        while let b = peek(0), b < 0x80, Lexer.isWordStart(b) || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) { position += 1 }
+        placeholders.append(SQLPlaceholder(name: String(decoding: bytes[nameStart..<position], as: UTF8.self), range: start..<position))
+    }
+
     private func peek(_ ahead: Int) -> UInt8? {
         position + ahead < bytes.count ? bytes[position + ahead] : nil
     }
@@ -185,10 +209,25 @@ private struct Lexer {
         isWordStart(b) || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) || b == UInt8(ascii: "$")
     }
 
-    private mutating func scanWord() -> String {
+    private mutating func scanWord() -> Range<Int> {
         let start = position
         while position < bytes.count && Lexer.isWordByte(bytes[position]) { position += 1 }
-        return String(decoding: bytes[start..<position], as: UTF8.self)
+        return start..<position
+    }
+
+    /// The word's text with ASCII letters upper-cased (SQL keywords are ASCII).
+    private func uppercased(_ word: Range<Int>) -> String {
+        String(decoding: bytes[word].map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }, as: UTF8.self)
+    }
+
+    private static let blockKeywords = ["BEGIN", "END", "CASE", "ATOMIC"].map { ($0, Array($0.utf8)) }
+
+    /// BEGIN, END, CASE or ATOMIC if the word is one of them (any case), else nil.
+    static func blockKeyword(_ word: ArraySlice<UInt8>) -> String? {
+        for (keyword, letters) in blockKeywords where letters.count == word.count {
+            if zip(letters, word).allSatisfy({ $0 == ($1 >= 0x61 && $1 <= 0x7A ? $1 - 0x20 : $1) }) { return keyword }
+        }
+        return nil
     }
 
     /// Skips `-- ...` to the end of the line and returns the text after `--`.

@@ -81,3 +81,50 @@ final class ConnectionThread: Sendable {
         }
     }
 }
+
+extension ConnectionThread {
+    /// Runs one query's blocking work on this thread. Cancelling the calling task stops the
+    /// query through `control` (the driver's interrupt); an error is attached to `query`.
+    func runQuery(_ query: Query, control: QueryControl,
+                  _ body: @escaping @Sendable () -> Result<RowSet, QueryError>) async throws(QueryError) -> RowSet {
+        let result: Result<RowSet, QueryError>
+        do {
+            result = try await withTaskCancellationHandler {
+                try await run(body)
+            } onCancel: {
+                control.stop(.cancelled)
+            }
+        } catch {
+            throw QueryError(kind: .connectionLost, code: "internal", message: "\(error)")
+        }
+        switch result {
+        case .success(let rows): return rows
+        case .failure(var error):
+            error.attach(to: query)
+            throw error
+        }
+    }
+}
+
+extension ConnectionThread {
+    /// Starts a thread named `name` and opens a handle on it with `open`; on failure the thread
+    /// stops and the error is thrown. The handle then belongs to the returned thread.
+    static func open<Handle: Sendable>(name: String, displayName: String,
+                                       _ open: @escaping @Sendable () -> Result<Handle, DatabaseOpenError>)
+        async throws(DatabaseOpenError) -> (ConnectionThread, Handle) {
+        let thread = ConnectionThread(name: name)
+        let opened: Result<Handle, DatabaseOpenError>
+        do {
+            opened = try await thread.run(open)
+        } catch {
+            thread.stop()
+            throw DatabaseOpenError(target: displayName, message: "\(error)")
+        }
+        switch opened {
+        case .success(let handle): return (thread, handle)
+        case .failure(let error):
+            thread.stop()
+            throw error
+        }
+    }
+}

@@ -2,56 +2,66 @@ import Foundation
 import ArgumentParser
 import QGather
 
-/// Runs a batch and prints each outcome as soon as it and every earlier one are done.
+/// Runs a batch and writes each outcome as soon as it and every earlier one are done; shows the
+/// progress line meanwhile and the timing reports at the end.
 struct BatchPrinter {
-    let format: OutputFormat
+    /// Whether to show the progress line (stderr is a terminal and no `--quiet`).
+    let progress: Bool
+    /// `--timing`: table, summary line and timeline chart on stderr.
     let timing: Bool
+    /// `--timing-json FILE`.
+    let timingJSON: String?
 
-    /// Runs `batch` on `database` and returns the exit status.
-    func run(_ batch: Batch, on database: Database, options: GatherOptions) async -> ExitCode {
-        let output = OutputWriter()
-        var formatter = format.makeFormatter()
+    /// Runs `batch` on `database`, writing the outcomes to `sink` (stdout or `--out-dir`), and
+    /// returns the exit status.
+    func run(_ batch: Batch, on database: Database, options: GatherOptions, into sink: sending any OutcomeSink) async -> ExitCode {
+        let stderr = Terminal(descriptor: 2)
+        // The head query's rows go straight to stdout as they are read (csv, json, ndjson), unless
+        // a progress line shares the terminal with them.
+        let rowStream = progress && isatty(1) == 1 ? nil : sink.rowStream
+        let console = ConsoleOutput(sink: sink, stderr: stderr)
+        var options = options
+        let tracker = progress ? ProgressTracker(total: batch.count) : nil
+        if let tracker { options.onEvent = { tracker.record($0) } }
         let clock = ContinuousClock()
         let started = clock.now
-        let stream = database.outcomes(batch, options: options)
+        let stream = database.outcomes(batch, options: options, streamingRowsTo: rowStream)
         let signals = SignalWatcher { stream.cancel() }
-        var timings: [TimingReport.Entry] = []  // rows are printed and dropped; only timings are kept (--timing)
+        let reporter = tracker.map { ProgressReporter(tracker: $0, console: console) }
+        var timings: [TimingReport.Entry] = []  // rows are written and dropped; only timings are kept
         var failed = 0
         var cancelled = 0
 
-        formatter.begin(into: output)
+        await console.begin()
         for await outcome in stream {
-            formatter.write(outcome, into: output)
-            output.flush()
-            switch outcome.result {
-            case .rows: break
-            case .failed(let error):
-                failed += 1
-                StandardError.print(error.description)
-            case .cancelled:
-                cancelled += 1
+            await console.deliver(outcome)
+            switch outcome.status {
+            case .ok: break
+            case .error: failed += 1
+            case .cancelled: cancelled += 1
             }
-            if timing { timings.append(TimingReport.Entry(outcome)) }
+            if timing || timingJSON != nil { timings.append(TimingReport.Entry(outcome)) }
         }
-        formatter.end(into: output)
-        output.flush()
         let wall = clock.now - started
+        await reporter?.stop()
+        await console.end(wall: wall)
 
-        if timing { StandardError.print(TimingReport.render(timings, wall: wall).trimmingSuffixNewline) }
+        if timing {
+            let chart = TimelineChart.render(timings, wall: wall, width: stderr.layoutWidth, color: stderr.allowsColor)
+            await console.printError(TimingReport.render(timings, wall: wall) + chart)
+        }
+        var writeFailed = await console.outputFailed
+        if let timingJSON, await !console.writeFile(TimingJSON.render(timings, wall: wall), to: timingJSON) { writeFailed = true }
         if let signal = signals.receivedSignal {
-            StandardError.fail("interrupted: \(cancelled) of \(batch.count) queries cancelled")
+            await console.printError("qgather: interrupted: \(cancelled) of \(batch.count) queries cancelled")
             return signal == SIGTERM ? ExitStatus.terminated : ExitStatus.interrupted
         }
         if failed > 0 || cancelled > 0 {
             var summary = "\(failed) of \(batch.count) queries failed"
             if cancelled > 0 { summary += ", \(cancelled) cancelled" }
-            StandardError.fail(summary)
+            await console.printError("qgather: " + summary)
             return ExitStatus.queryFailed
         }
-        return ExitStatus.ok
+        return writeFailed ? ExitStatus.queryFailed : ExitStatus.ok
     }
-}
-
-extension String {
-    var trimmingSuffixNewline: String { hasSuffix("\n") ? String(dropLast()) : self }
 }

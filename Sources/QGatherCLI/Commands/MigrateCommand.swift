@@ -20,8 +20,12 @@ struct MigrateCommand: AsyncParsableCommand {
 
     @OptionGroup var target: TargetOptions
 
-    @Option(name: .long, help: ArgumentHelp("Directory of NNNN_name.sql files.", valueName: "dir"))
+    @Option(name: .long, help: ArgumentHelp("Directory of NNNN_name.sql files.", valueName: "dir"), completion: .directory)
     var dir = "Migrations"
+
+    func validate() throws {
+        try target.requireTarget()
+    }
 
     func run() async throws {
         let migrator: Migrator

@@ -10,47 +10,96 @@ struct RunCommand: AsyncParsableCommand {
         abstract: "Run the statements of SQL files concurrently; print results in file order.",
         discussion: """
         Examples:
-          qgather SampleData/dashboard.sql --db SampleData/sample.db
-          qgather report.sql --db shop.db --jobs 4 --format csv > report.csv
-          qgather checks.sql --db shop.db --keep-going --timeout 30s --timing
-          qgather a.sql b.sql --pg 'host=/tmp dbname=shop' --format json
-          cat batch.sql | qgather - --pg postgresql://me@localhost/shop
+          Run a batch (psql-style tables; a progress line on stderr meanwhile):
+            qgather SampleData/dashboard.sql --db SampleData/sample.db
+          See which statements a file holds, without opening a database:
+            qgather --list SampleData/dashboard.sql
+          CSV for a spreadsheet, 4 queries at a time, no progress line:
+            qgather report.sql --db shop.db --jobs 4 --format csv --quiet > out.csv
+          One file per query plus summary.json (--force overwrites):
+            qgather report.sql --db shop.db --out-dir reports --format csv
+          Markdown for a wiki page or pull request, NULL shown as NULL:
+            qgather report.sql --db shop.db --format markdown --null NULL
+          Rows only, for scripts:
+            qgather ids.sql --db shop.db --format csv --no-header
+          Where the time went (table, timeline chart; raw numbers as JSON):
+            qgather report.sql --db shop.db --timing --timing-json timings.json
+          Run every check even if one fails; stop slow ones:
+            qgather checks.sql --db shop.db --keep-going --timeout 30s
+          PostgreSQL, JSON out; standard input as the batch:
+            qgather a.sql b.sql --pg 'host=/tmp dbname=shop' --format json
+            cat batch.sql | qgather - --pg postgresql://me@localhost/shop
 
-        Each statement is one query, named by a '-- name: NAME' comment directly above it.
-        Exit codes: 0 all succeeded, 1 a query failed or was cancelled, 2 bad usage or input,
-        3 database cannot be opened, 130 interrupted (SIGINT), 143 terminated (SIGTERM).
+        Each statement is one query, named by a '-- name: NAME' comment
+        directly above it.
+
+        Exit codes: 0 all succeeded, 1 a query failed or was cancelled,
+        2 bad usage or input, 3 database cannot be opened,
+        130 interrupted (SIGINT), 143 terminated (SIGTERM).
         """
     )
 
-    @Argument(help: ArgumentHelp("SQL files to run as one batch, in order ('-' reads standard input).", valueName: "file"))
+    @Argument(help: ArgumentHelp("SQL files to run as one batch, in order ('-' reads standard input).", valueName: "file"),
+              completion: .file(extensions: ["sql"]))
     var files: [String] = []
 
-    @OptionGroup var target: TargetOptions
-    @OptionGroup var options: RunOptions
+    @Flag(name: .long, help: "List the statements (index, name, file:line, first line) and exit; opens no database. Split as SQLite unless --pg is given.")
+    var list = false
+
+    @OptionGroup(title: "Database") var target: TargetOptions
+    @OptionGroup(title: "Execution") var options: RunOptions
+    @OptionGroup(title: "Output") var output: OutputOptions
 
     func validate() throws {
         if files.isEmpty { throw ValidationError("no SQL file given (use '-' to read standard input)") }
+        if !list { try target.requireTarget() }
+    }
+
+    /// Refuses what cannot run as asked, before anything runs: session statements in a parallel
+    /// batch, placeholders without a value. Warns about unused parameters.
+    private func checkBatch(_ batch: inout Batch, dialect: SQLDialect) throws {
+        if !options.serial {
+            for query in batch.queries {
+                if let statement = StatementKind.sessionStatement(query.sql, dialect: dialect) {
+                    StandardError.fail("\(query.file):\(query.line): \(query.name): \(statement) would apply to one random connection of a parallel batch; "
+                        + "use --init for per-connection settings or --serial to run the file in order on one connection")
+                    throw ExitStatus.usage
+                }
+            }
+        }
+        do {
+            let unused = try batch.bind(ParameterArguments.values(options.params, dialect: dialect), dialect: dialect)
+            for name in unused.sorted() { StandardError.fail("warning: --param \(name) is not used by any query") }
+        } catch {
+            StandardError.fail(error.description)
+            throw ExitStatus.usage
+        }
     }
 
     func run() async throws {
+        if list { return try listStatements() }
         let gatherOptions = options.gatherOptions(defaultJobs: target.target.defaultJobs)
         let database: Database
         do {
-            database = try DatabaseFactory.make(target.target, poolSize: options.poolSize ?? gatherOptions.jobs)
+            database = try DatabaseFactory.make(target.target, poolSize: options.poolSize ?? gatherOptions.jobs, readOnly: options.readOnly,
+                                                initSQL: options.initSQL)
         } catch {
             StandardError.fail(error.description)
             throw ExitStatus.cannotOpen
         }
-        let batch: Batch
-        do {
-            batch = try ScriptLoader.loadBatch(paths: files, dialect: database.dialect)
-        } catch {
-            StandardError.fail(error.description)
-            throw ExitStatus.usage
-        }
-        if batch.count == 0 {
-            StandardError.fail("\(files.joined(separator: ", ")): no SQL statements to run")
-            throw ExitStatus.usage
+        var batch = try loadBatch(dialect: database.dialect)
+        try checkBatch(&batch, dialect: database.dialect)
+        let sink: any OutcomeSink
+        if let outDir = output.outDir {
+            do {
+                sink = try OutDirWriter.prepare(batch: batch, directory: outDir, format: output.format,
+                                                options: output.formatOptions, force: output.force)
+            } catch {
+                StandardError.fail(error.description)
+                throw ExitStatus.usage
+            }
+        } else {
+            sink = StdoutSink(formatter: output.format.makeFormatter(output.formatOptions))
         }
         do {
             try await database.validate()
@@ -59,8 +108,32 @@ struct RunCommand: AsyncParsableCommand {
             await database.close()
             throw ExitStatus.cannotOpen
         }
-        let status = await BatchPrinter(format: options.format, timing: options.timing).run(batch, on: database, options: gatherOptions)
+        let printer = BatchPrinter(progress: !output.quiet && Terminal(descriptor: 2).isTerminal,
+                                   timing: output.timing, timingJSON: output.timingJson)
+        let status = await printer.run(batch, on: database, options: gatherOptions, into: sink)
         await database.close()
         if status != ExitStatus.ok { throw status }
+    }
+
+    /// `--list`: prints the statements; no database is opened.
+    private func listStatements() throws {
+        let batch = try loadBatch(dialect: target.dialect)
+        FileHandle.standardOutput.write(Data(StatementLister.render(batch).utf8))
+    }
+
+    /// The batch of the files, split in `dialect`; exits 2 if a file is unusable or empty.
+    private func loadBatch(dialect: SQLDialect) throws -> Batch {
+        let batch: Batch
+        do {
+            batch = try ScriptLoader.loadBatch(paths: files, dialect: dialect)
+        } catch {
+            StandardError.fail(error.description)
+            throw ExitStatus.usage
+        }
+        if batch.count == 0 {
+            StandardError.fail("\(files.joined(separator: ", ")): no SQL statements to run")
+            throw ExitStatus.usage
+        }
+        return batch
     }
 }

@@ -4,26 +4,102 @@ import QGather
 ///
 /// SQLite results follow `sqlite3 -csv -header` byte for byte (quoting of fields with a
 /// control character, a space, `"`, `'`, a comma, a non-ASCII byte, or empty text; NULL as nothing). PostgreSQL results follow `psql --csv` (LF; quoting of fields with a comma,
-/// quote, CR or LF, and of `\.`).
+/// quote, CR or LF, and of `\.`). `--no-header` drops the header line; `--null` sets NULL's text
+/// (quoted like any other field when it needs to be).
 struct CSVFormatter: OutcomeFormatter {
+    var options = FormatOptions()
     private var wroteOne = false
+    /// The query whose rows were streamed (its outcome then only ends the result).
+    private var streamingIndex: Int?
+
+    var streamsRows: Bool { true }
+
+    mutating func beginRows(_ query: Query, columns: [Column], realRendering: RealRendering, into output: OutputWriter) {
+        streamingIndex = query.index
+        writeHeader(columns, sqliteStyle: realRendering == .sqlite, into: output)
+    }
+
+    mutating func writeRows(_ rows: RowChunk, realRendering: RealRendering, into output: OutputWriter) {
+        CSVFormatter.write(rows, sqliteStyle: realRendering == .sqlite, null: nullBytes(sqliteStyle: realRendering == .sqlite), into: output)
+    }
+
+    /// What NULL prints as (`--null`), quoted when it needs to be.
+    private func nullBytes(sqliteStyle: Bool) -> [UInt8] {
+        options.null.isEmpty ? [] : Array(field(options.null, sqliteStyle: sqliteStyle).utf8)
+    }
+
+    init(options: FormatOptions = FormatOptions()) {
+        self.options = options
+    }
 
     mutating func write(_ outcome: QueryOutcome, into output: OutputWriter) {
+        let streamed = streamingIndex == outcome.query.index
+        streamingIndex = nil
         guard case .rows(let rows) = outcome.result, rows.returnsRows else { return }
+        let sqliteStyle = rows.realRendering == .sqlite
+        if !streamed { writeHeader(rows.columns, sqliteStyle: sqliteStyle, into: output) }
+        let null = nullBytes(sqliteStyle: sqliteStyle)
+        for chunk in rows.chunks { CSVFormatter.write(chunk, sqliteStyle: sqliteStyle, null: null, into: output) }
+    }
+
+    private mutating func writeHeader(_ columns: [Column], sqliteStyle: Bool, into output: OutputWriter) {
         if wroteOne { output.write("\n") }
         wroteOne = true
-        let sqliteStyle = rows.realRendering == .sqlite
-        let lineEnd = "\n"
-        output.write(rows.columns.map { field($0.name, sqliteStyle: sqliteStyle) }.joined(separator: ",") + lineEnd)
-        for row in rows.rows {
-            var line = ""
-            for (i, value) in row.enumerated() {
-                if i > 0 { line += "," }
-                if let text = rows.text(of: value) { line += field(text, sqliteStyle: sqliteStyle) }
+        if options.header { output.write(columns.map { field($0.name, sqliteStyle: sqliteStyle) }.joined(separator: ",") + "\n") }
+    }
+
+    /// Writes rows straight from the chunk's bytes: each cell is the engine's own text, quoted
+    /// when its CLI would quote it.
+    static func write(_ chunk: RowChunk, sqliteStyle: Bool, null: [UInt8] = [], into output: OutputWriter) {
+        output.withBuffer { buffer in
+            for row in 0..<chunk.rowCount {
+                chunk.forEachCell(row: row) { column, kind, bytes in
+                    if column > 0 { buffer.append(UInt8(ascii: ",")) }
+                    switch kind {
+                    case .null: buffer.append(contentsOf: null)
+                    case .blob:
+                        // sqlite3 prints a blob through sqlite3_column_text, as a C string: up to the first NUL.
+                        let end = bytes.firstIndex(of: 0) ?? bytes.count
+                        writeField(UnsafeBufferPointer(rebasing: bytes[0..<end]), sqliteStyle: sqliteStyle, into: &buffer)
+                    default:
+                        writeField(bytes, sqliteStyle: sqliteStyle, into: &buffer)
+                    }
+                }
+                buffer.append(UInt8(ascii: "\n"))
             }
-            line += lineEnd
-            output.write(line)
         }
+    }
+
+    @inline(__always)
+    private static func writeField(_ bytes: UnsafeBufferPointer<UInt8>, sqliteStyle: Bool, into buffer: inout [UInt8]) {
+        var quote: Bool
+        if sqliteStyle {
+            quote = bytes.isEmpty
+            if !quote {
+                for b in bytes where b <= 0x20 || b == 0x22 || b == 0x27 || b == 0x2C || b >= 0x7F {
+                    quote = true
+                    break
+                }
+            }
+        } else {
+            quote = bytes.count == 2 && bytes[0] == UInt8(ascii: "\\") && bytes[1] == UInt8(ascii: ".")
+            if !quote {
+                for b in bytes where b == 0x2C || b == 0x22 || b == 0x0A || b == 0x0D {
+                    quote = true
+                    break
+                }
+            }
+        }
+        guard quote else {
+            buffer.append(contentsOf: bytes)
+            return
+        }
+        buffer.append(0x22)
+        for b in bytes {
+            if b == 0x22 { buffer.append(0x22) }
+            buffer.append(b)
+        }
+        buffer.append(0x22)
     }
 
     /// `text` quoted if the engine's CLI would quote it.

@@ -4,11 +4,15 @@ import QGather
 ///
 /// Each object: index, name, line, status (`ok`/`error`/`cancelled`), columns (name, type),
 /// rows (arrays; JSON null for NULL, numbers as numbers, json/jsonb embedded), rows_affected,
-/// error (code, message, line, column), start_ms, elapsed_ms.
+/// error (code, message, line, column), start_ms, elapsed_ms, attempts.
 struct JSONFormatter: OutcomeFormatter {
     /// One object per line (ndjson) instead of one array.
     let lines: Bool
     private var count = 0
+    /// The query whose object is open with streamed rows, and how many rows it has so far.
+    private var streaming: (index: Int, rows: Int)?
+
+    var streamsRows: Bool { true }
 
     init(lines: Bool) {
         self.lines = lines
@@ -18,10 +22,41 @@ struct JSONFormatter: OutcomeFormatter {
         if !lines { output.write("[") }
     }
 
+    mutating func beginRows(_ query: Query, columns: [Column], realRendering: RealRendering, into output: OutputWriter) {
+        if streaming == nil {
+            if !lines { output.write(count == 0 ? "\n" : ",\n") }
+            count += 1
+            output.write(JSONFormatter.head(query))
+        } else {
+            output.write("]")  // a further result of the same query text
+        }
+        output.write(JSONFormatter.columns(columns) + ",\"rows\":[")
+        streaming = (query.index, 0)
+    }
+
+    mutating func writeRows(_ rows: RowChunk, realRendering: RealRendering, into output: OutputWriter) {
+        guard var open = streaming else { return }
+        var text = ""
+        for row in 0..<rows.rowCount {
+            if open.rows > 0 { text += "," }
+            open.rows += 1
+            JSONFormatter.append(rows.row(row), to: &text)
+        }
+        streaming = open
+        output.write(text)
+    }
+
     mutating func write(_ outcome: QueryOutcome, into output: OutputWriter) {
-        if !lines { output.write(count == 0 ? "\n" : ",\n") }
-        count += 1
-        output.write(JSONFormatter.object(for: outcome))
+        if let open = streaming, open.index == outcome.query.index {
+            streaming = nil
+            var text = "]"
+            if case .rows(let rows) = outcome.result { text += ",\"rows_affected\":" + (rows.rowsAffected.map(String.init) ?? "null") }
+            output.write(text + JSONFormatter.tail(outcome, leadingComma: true))
+        } else {
+            if !lines { output.write(count == 0 ? "\n" : ",\n") }
+            count += 1
+            output.write(JSONFormatter.object(for: outcome))
+        }
         if lines { output.write("\n") }
     }
 
@@ -31,34 +66,56 @@ struct JSONFormatter: OutcomeFormatter {
 
     /// The JSON object describing one outcome, on one line.
     static func object(for outcome: QueryOutcome) -> String {
-        var json = "{\"index\":\(outcome.query.index),\"name\":\(string(outcome.query.name)),\"line\":\(outcome.query.line)"
-        json += ",\"status\":\"\(outcome.status.rawValue)\""
-        switch outcome.result {
-        case .rows(let rows):
-            json += ",\"columns\":["
-            json += rows.columns.map { "{\"name\":\(string($0.name)),\"type\":\(string($0.type))}" }.joined(separator: ",")
-            json += "],\"rows\":["
+        var json = head(outcome.query)
+        if case .rows(let rows) = outcome.result {
+            json += columns(rows.columns) + ",\"rows\":["
             for (r, row) in rows.rows.enumerated() {
                 if r > 0 { json += "," }
-                json += "["
-                for (i, value) in row.enumerated() {
-                    if i > 0 { json += "," }
-                    json += JSONFormatter.value(value)
-                }
-                json += "]"
+                append(row, to: &json)
             }
             json += "],\"rows_affected\":" + (rows.rowsAffected.map(String.init) ?? "null")
-        case .failed(let error):
-            json += ",\"error\":{\"code\":\(string(error.code)),\"message\":\(string(error.message))"
-            if let line = error.line { json += ",\"line\":\(line)" }
-            if let column = error.column { json += ",\"column\":\(column)" }
-            if let detail = error.detail { json += ",\"detail\":\(string(detail))" }
-            if let hint = error.hint { json += ",\"hint\":\(string(hint))" }
-            json += "}"
-        case .cancelled:
-            break
+        }
+        return json + tail(outcome, leadingComma: outcome.rowSet != nil)
+    }
+
+    /// `{"index":..,"name":..,"line":..` (the object stays open).
+    static func head(_ query: Query) -> String {
+        "{\"index\":\(query.index),\"name\":\(string(query.name)),\"line\":\(query.line),"
+    }
+
+    /// `"columns":[{"name":..,"type":..},...]`.
+    static func columns(_ columns: [Column]) -> String {
+        "\"columns\":[" + columns.map { "{\"name\":\(string($0.name)),\"type\":\(string($0.type))}" }.joined(separator: ",") + "]"
+    }
+
+    /// One row as a JSON array, appended to `json`.
+    static func append(_ row: [Value], to json: inout String) {
+        json += "["
+        for (i, value) in row.enumerated() {
+            if i > 0 { json += "," }
+            json += JSONFormatter.value(value)
+        }
+        json += "]"
+    }
+
+    /// The status, error and timings that close an outcome's object.
+    static func tail(_ outcome: QueryOutcome, leadingComma: Bool) -> String {
+        var json = (leadingComma ? "," : "") + "\"status\":\"\(outcome.status.rawValue)\""
+        if case .failed(let error) = outcome.result {
+            json += ",\"error\":" + errorObject(error)
         }
         json += ",\"start_ms\":" + milliseconds(outcome.startOffset) + ",\"elapsed_ms\":" + milliseconds(outcome.duration)
+        json += ",\"attempts\":\(outcome.attempts)"
+        return json + "}"
+    }
+
+    /// A query error as a JSON object: code, message, and line, column, detail, hint when known.
+    static func errorObject(_ error: QueryError) -> String {
+        var json = "{\"code\":\(string(error.code)),\"message\":\(string(error.message))"
+        if let line = error.line { json += ",\"line\":\(line)" }
+        if let column = error.column { json += ",\"column\":\(column)" }
+        if let detail = error.detail { json += ",\"detail\":\(string(detail))" }
+        if let hint = error.hint { json += ",\"hint\":\(string(hint))" }
         return json + "}"
     }
 

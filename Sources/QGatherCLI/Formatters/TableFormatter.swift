@@ -2,7 +2,13 @@ import QGather
 
 /// psql's aligned format: a title line per query, centred headers, `-+-` separator, numbers
 /// right-aligned, text left-aligned, and a `(N rows)` footer. DML prints its change count.
+///
+/// Cells are laid out as psql does: multi-line values continue on the next lines with a `+`
+/// at the cell's right edge, tabs expand to 8-column stops, control characters print escaped,
+/// and East Asian wide characters take two columns (see `DisplayWidth`).
 struct TableFormatter: OutcomeFormatter {
+    var options = FormatOptions()
+
     mutating func write(_ outcome: QueryOutcome, into output: OutputWriter) {
         guard case .rows(let rows) = outcome.result else { return }
         output.write("-- \(outcome.query.name) (line \(outcome.query.line))\n")
@@ -10,20 +16,24 @@ struct TableFormatter: OutcomeFormatter {
             output.write("(\(affected) row\(affected == 1 ? "" : "s") affected)\n\n")
             return
         }
-        output.write(TableFormatter.render(rows))
+        output.write(TableFormatter.render(rows, options: options))
     }
 
     /// The aligned table for `rows`, ending with the footer and an empty line.
-    static func render(_ rows: RowSet) -> String {
+    static func render(_ rows: RowSet, options: FormatOptions = FormatOptions()) -> String {
         let columnCount = rows.columns.count
-        let cells: [[String?]] = rows.rows.map { row in row.map { rows.text(of: $0) } }
-        var widths = rows.columns.map { displayWidth($0.name) }
+        let headers = rows.columns.map { DisplayWidth.cellLines($0.name) }
+        let cells: [[[DisplayWidth.Line]]] = rows.rows.map { row in
+            row.map { DisplayWidth.cellLines(rows.text(of: $0) ?? options.null) }
+        }
+        // Widths count the headers even when they are not printed, as `psql -t` does.
+        var widths = headers.map { $0.map(\.width).max() ?? 0 }
         var rightAligned = [Bool](repeating: false, count: columnCount)
         for column in 0..<columnCount {
             var numeric = !rows.rows.isEmpty
             var anyValue = false
             for (r, row) in rows.rows.enumerated() {
-                if let text = cells[r][column] { widths[column] = max(widths[column], displayWidth(text)) }
+                widths[column] = max(widths[column], cells[r][column].map(\.width).max() ?? 0)
                 if !row[column].isNull {
                     anyValue = true
                     if !row[column].isNumeric { numeric = false }
@@ -32,49 +42,71 @@ struct TableFormatter: OutcomeFormatter {
             rightAligned[column] = numeric && anyValue
         }
         var out = ""
-        // Header: names centred (psql pads every header cell, the last one too).
-        var header = ""
-        for (i, column) in rows.columns.enumerated() {
-            let space = widths[i] - displayWidth(column.name)
-            header += (i == 0 ? " " : " | ") + String(repeating: " ", count: space / 2) + column.name
-                + String(repeating: " ", count: (space + 1) / 2)
+        if options.header {
+            out += headerLines(headers, widths: widths)
+            out += widths.map { String(repeating: "-", count: $0 + 2) }.joined(separator: "+") + "\n"
         }
-        out += header + " \n"
-        out += widths.map { String(repeating: "-", count: $0 + 2) }.joined(separator: "+") + "\n"
         for row in cells {
-            var line = ""
-            for (i, cell) in row.enumerated() {
-                let text = cell ?? ""
-                let pad = String(repeating: " ", count: widths[i] - displayWidth(text))
-                line += i == 0 ? " " : " | "
-                if rightAligned[i] {
-                    line += pad + text
-                } else if i < columnCount - 1 {
-                    line += text + pad
-                } else {
-                    line += text  // psql leaves no trailing blanks after the last left-aligned cell
-                }
-            }
-            out += line + "\n"
+            out += rowLines(row, widths: widths, rightAligned: rightAligned)
         }
         out += "(\(rows.rows.count) row\(rows.rows.count == 1 ? "" : "s"))\n\n"
         return out
     }
 
-    /// Terminal columns taken by `text` (East Asian wide characters count two).
-    static func displayWidth(_ text: String) -> Int {
-        var width = 0
-        for scalar in text.unicodeScalars {
-            switch scalar.value {
-            case 0x1100...0x115F, 0x2E80...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F,
-                 0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x1F300...0x1F64F, 0x1F900...0x1F9FF, 0x20000...0x3FFFD:
-                width += 2
-            case 0x0300...0x036F, 0x200B...0x200F:
-                break  // combining marks and zero-width characters
-            default:
-                width += 1
+    /// The header: names centred, every cell padded (the last one too); a name with several
+    /// lines marks each line but its last with `+`.
+    private static func headerLines(_ headers: [[DisplayWidth.Line]], widths: [Int]) -> String {
+        let height = headers.map(\.count).max() ?? 1
+        var out = ""
+        for lineIndex in 0..<height {
+            var line = ""
+            for (c, lines) in headers.enumerated() {
+                line += " "
+                if lineIndex < lines.count {
+                    let space = widths[c] - lines[lineIndex].width
+                    line += spaces(space / 2) + lines[lineIndex].text + spaces((space + 1) / 2)
+                } else {
+                    line += spaces(widths[c])
+                }
+                line += lineIndex + 1 < lines.count ? "+" : " "
+                if c < headers.count - 1 { line += "|" }
             }
+            out += line + "\n"
         }
-        return width
+        return out
+    }
+
+    /// One row, as many lines as its tallest cell. A cell continued on the next line ends with
+    /// `+`; psql leaves no trailing blanks after the last cell unless it marks a continuation.
+    private static func rowLines(_ row: [[DisplayWidth.Line]], widths: [Int], rightAligned: [Bool]) -> String {
+        let height = max(1, row.map(\.count).max() ?? 1)
+        var out = ""
+        for lineIndex in 0..<height {
+            var line = ""
+            for (c, lines) in row.enumerated() {
+                let isLast = c == row.count - 1
+                let continues = lineIndex + 1 < lines.count
+                line += " "
+                if lineIndex < lines.count {
+                    let text = lines[lineIndex]
+                    let pad = spaces(widths[c] - text.width)
+                    if rightAligned[c] {
+                        line += pad + text.text
+                    } else {
+                        line += text.text + (isLast && !continues ? "" : pad)
+                    }
+                } else if !isLast {
+                    line += spaces(widths[c])
+                }
+                line += continues ? "+" : (isLast ? "" : " ")
+                if !isLast { line += "|" }
+            }
+            out += line + "\n"
+        }
+        return out
+    }
+
+    private static func spaces(_ count: Int) -> String {
+        String(repeating: " ", count: max(0, count))
     }
 }

@@ -2,16 +2,20 @@ import Foundation
 
 /// A buffered writer to a file descriptor (stdout by default): output is gathered in memory and
 /// written in large chunks, and flushed after every query so results show as they come.
+/// Without a descriptor it only collects the text (`--out-dir` files are formatted that way).
 final class OutputWriter {
     private var buffer: [UInt8] = []
-    private let descriptor: Int32
+    private let descriptor: Int32?
     private let flushThreshold = 1 << 16
 
-    /// Writes to `descriptor` (1 = stdout).
-    init(descriptor: Int32 = 1) {
+    /// Writes to `descriptor` (1 = stdout); `nil` keeps everything in memory for `text`.
+    init(descriptor: Int32? = 1) {
         self.descriptor = descriptor
         buffer.reserveCapacity(flushThreshold + 4096)
     }
+
+    /// Everything written so far (in-memory writers only).
+    var text: String { String(decoding: buffer, as: UTF8.self) }
 
     /// Appends text.
     func write(_ text: String) {
@@ -20,14 +24,17 @@ final class OutputWriter {
         if buffer.count >= flushThreshold { flush() }
     }
 
-    /// Appends raw bytes.
-    func write(bytes: some Sequence<UInt8>) {
-        buffer.append(contentsOf: bytes)
+    /// Gives `body` the buffer itself, for a tight loop of appends (one exclusivity check, not one
+    /// per byte); flushes afterwards if enough has gathered.
+    @inline(__always)
+    func withBuffer(_ body: (inout [UInt8]) -> Void) {
+        body(&buffer)
         if buffer.count >= flushThreshold { flush() }
     }
 
-    /// Writes out everything buffered.
+    /// Writes out everything buffered (nothing, for an in-memory writer).
     func flush() {
+        guard let descriptor else { return }
         var offset = 0
         while offset < buffer.count {
             let written = buffer.withUnsafeBytes { raw in
@@ -42,3 +49,4 @@ final class OutputWriter {
         buffer.removeAll(keepingCapacity: true)
     }
 }
+

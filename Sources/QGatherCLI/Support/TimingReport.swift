@@ -2,8 +2,8 @@ import QGather
 
 /// `--timing`: a per-query table and a summary (queries, wall time, summed query time, overlap).
 enum TimingReport {
-    /// What the report keeps of an outcome (not its rows).
-    struct Entry {
+    /// What the reports keep of an outcome (not its rows).
+    struct Entry: Sendable {
         let query: Query
         let status: QueryOutcome.Status
         let startOffset: Duration?
@@ -15,8 +15,13 @@ enum TimingReport {
             status = outcome.status
             startOffset = outcome.startOffset
             duration = outcome.duration
-            rows = outcome.rowSet.map { $0.rowsAffected ?? $0.rows.count }
+            rows = outcome.rowSet.map { $0.rowsAffected ?? $0.rowCount }
         }
+
+        /// When the query started, in milliseconds from the start of the batch.
+        var startMilliseconds: Double? { startOffset.map { DurationText.seconds($0) * 1000 } }
+        /// How long it ran, in milliseconds.
+        var elapsedMilliseconds: Double? { duration.map { DurationText.seconds($0) * 1000 } }
     }
 
     /// The report for the outcomes of a batch that took `wall`.
@@ -42,7 +47,8 @@ enum TimingReport {
         return out + "\n"
     }
 
-    private static func fixed(_ value: Double) -> String {
+    /// `value` with two decimals: `1532.40`.
+    static func fixed(_ value: Double) -> String {
         let hundredths = Int((value * 100).rounded())
         let fraction = abs(hundredths % 100)
         return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"

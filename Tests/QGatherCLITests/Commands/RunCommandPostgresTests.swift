@@ -22,6 +22,52 @@ import Testing
         #expect(ours.stdout == theirs)
     }
 
+    @Test func tableFormatMatchesPsqlAlignedOutput() throws {
+        let sql = "SELECT 1 AS a, 'x' AS bb, 2.50::numeric AS ccccc, NULL::int AS d, 'long text here' AS e, true AS f UNION ALL SELECT 22, 'yyy', -3, 4, '', false"
+        let dir = try TemporaryDirectory()
+        let batch = try dir.write("t.sql", sql + ";\n")
+        let ours = try CLIRunner.run([batch, "--pg", try PostgresServer.conninfo()])
+        #expect(ours.status == 0, "\(ours.stderr)")
+        let psql = try CLIRunner.tool("/usr/bin/psql", ["-X", "-d", try PostgresServer.conninfo(), "-c", sql])
+        #expect(ours.stdout == "-- q1 (line 1)\n" + psql.stdout)
+    }
+
+    @Test func jsonEmbedsJsonNumbersAndExactNumerics() throws {
+        let dir = try TemporaryDirectory()
+        let batch = try dir.write("j.sql", "SELECT 12345678901234567890.123456789::numeric AS n, 42::int8 AS i, 0.5::float8 AS f, '{\"a\": [1, 2]}'::jsonb AS j, true AS b, NULL::text AS z;\n")
+        let result = try CLIRunner.run([batch, "--pg", try PostgresServer.conninfo(), "--format", "ndjson"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("\"rows\":[[12345678901234567890.123456789,42,0.5,{\"a\": [1, 2]},true,null]]"), "\(result.stdout)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let columns = try #require(object["columns"] as? [[String: String]])
+        #expect(columns.map { $0["type"] } == ["numeric", "int8", "float8", "jsonb", "bool", "text"])
+    }
+
+    @Test func bareFlagUsesLibpqDefaultsAndEnvironmentAndSetsApplicationName() throws {
+        let dir = try TemporaryDirectory()
+        let batch = try dir.write("a.sql", "SELECT current_setting('application_name') AS app, current_database() AS db;\n")
+        let bare = try CLIRunner.run([batch, "--pg", "--format", "csv"])
+        #expect(bare.status == 0, "\(bare.stderr)")
+        #expect(bare.stdout == "app,db\nqgather,\(ProcessInfo.processInfo.environment["PGDATABASE"] ?? "?")\n")
+        let named = try CLIRunner.run([batch, "--pg", "application_name=nightly", "--format", "csv"])
+        #expect(named.stdout.hasPrefix("app,db\nnightly,"), "\(named.stdout)\(named.stderr)")
+        let env = ProcessInfo.processInfo.environment
+        let uri = "postgresql:///\(env["PGDATABASE"] ?? "")?host=\(env["PGHOST"] ?? "")&port=\(env["PGPORT"] ?? "")&user=\(env["PGUSER"] ?? "")"
+        let viaDb = try CLIRunner.run([batch, "--db", uri, "--format", "csv"])
+        #expect(viaDb.status == 0, "\(viaDb.stderr)")
+        #expect(viaDb.stdout == bare.stdout)
+    }
+
+    @Test func deadHostFailsWithinTheDefaultConnectTimeout() throws {
+        let dir = try TemporaryDirectory()
+        let batch = try dir.write("b.sql", "SELECT 1;")
+        // 192.0.2.1 is TEST-NET-1: never routed; without a connect timeout this could hang for minutes.
+        let result = try CLIRunner.run([batch, "--pg", "host=192.0.2.1 dbname=x"], timeout: 60)
+        #expect(result.status == 3)
+        #expect(result.seconds < 15, "took \(result.seconds) s")
+        #expect(result.stderr.split(separator: "\n").count == 1)
+    }
+
     @Test func sixtyFourSleepsOfOneSecondRunConcurrently() throws {
         let dir = try TemporaryDirectory()
         let batch = try dir.write("sleeps.sql", String(repeating: "SELECT pg_sleep(1);\n", count: 64))

@@ -229,6 +229,28 @@ import Testing
         #expect(result.stderr.contains("interrupted"))
     }
 
+    @Test func aLargeResultStreamsToTheOutputInBoundedMemory() throws {
+        let dir = try TemporaryDirectory()
+        let db = try Fixtures.database(in: dir)
+        // 100,000 rows of 1,000 bytes: about 100 MB of csv, which must not be held in memory.
+        let batch = try dir.write("big.sql", "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 100000) SELECT x, hex(zeroblob(500)) AS pad FROM c;\n")
+        let started = Date()
+        let (process, out, err) = try CLIRunner.start([batch, "--db", db, "--format", "csv"], discardOutput: true)
+        // The kernel's high-water mark of this process's resident memory, read until it exits.
+        var peakKiB = 0
+        while process.isRunning {
+            if let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8),
+               let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+               let kib = Int(line.split(separator: " ").dropFirst().first ?? "") {
+                peakKiB = max(peakKiB, kib)
+            }
+            usleep(5_000)
+        }
+        let result = CLIRunner.finish(process, out, err, started: started, timeout: 120)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(peakKiB > 0 && peakKiB < 80 * 1024, "peak RSS: \(peakKiB) KiB")
+    }
+
     @Test func timingPrintsASummaryOnStderr() throws {
         let dir = try TemporaryDirectory()
         let db = try Fixtures.database(in: dir)

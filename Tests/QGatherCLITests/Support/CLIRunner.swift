@@ -25,7 +25,7 @@ enum CLIRunner {
     /// Starts the binary with `arguments`; standard output and error go to temporary files.
     /// With `user`, it runs as that OS user through `runuser` (the tests run as root in CI).
     static func start(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
-                      directory: URL? = nil, user: String? = nil) throws -> (Process, URL, URL) {
+                      directory: URL? = nil, discardOutput: Bool = false, user: String? = nil) throws -> (Process, URL, URL) {
         let process = Process()
         if let user {
             process.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
@@ -42,7 +42,7 @@ enum CLIRunner {
         let err = FileManager.default.temporaryDirectory.appendingPathComponent("qgather-err-\(UUID().uuidString)")
         _ = FileManager.default.createFile(atPath: out.path, contents: nil)
         _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: out)
+        process.standardOutput = discardOutput ? FileHandle.nullDevice : try FileHandle(forWritingTo: out)
         process.standardError = try FileHandle(forWritingTo: err)
         if let stdin {
             let input = FileManager.default.temporaryDirectory.appendingPathComponent("qgather-in-\(UUID().uuidString)")

@@ -25,6 +25,10 @@ private final class LimitedDriver: DatabaseDriver {
         }
         return try await inner.connect()
     }
+
+    func sessionDriver(_ mode: SessionMode, setup: [String]) -> any DatabaseDriver {
+        inner.sessionDriver(mode, setup: setup)
+    }
 }
 
 @Suite(.serialized, .timeLimit(.minutes(1)))

@@ -13,96 +13,78 @@ final class PostgresConnection: DatabaseConnection {
     private let conninfo: PostgresConninfo
     private let usable = Atomic<Bool>(true)
     private let pendingCancels = DispatchGroup()
+    private let sessionMode: SessionMode
 
-    private init(thread: ConnectionThread, handle: PostgresHandle, conninfo: PostgresConninfo) {
+    private init(thread: ConnectionThread, handle: PostgresHandle, conninfo: PostgresConninfo, sessionMode: SessionMode) {
         self.thread = thread
         self.handle = handle
         self.conninfo = conninfo
+        self.sessionMode = sessionMode
     }
 
     /// Connects on a new thread and runs `setup` statements.
-    static func connect(_ conninfo: PostgresConninfo, setup: [String], threadName: String) async throws(DatabaseOpenError) -> PostgresConnection {
-        let thread = ConnectionThread(name: threadName)
+    static func connect(_ conninfo: PostgresConninfo, setup: [String], sessionMode: SessionMode, threadName: String) async throws(DatabaseOpenError) -> PostgresConnection {
         let displayName = conninfo.displayName
-        let connected: Result<PostgresHandle, DatabaseOpenError>
-        do {
-            connected = try await thread.run { () -> Result<PostgresHandle, DatabaseOpenError> in
-                let parameters = conninfo.connectParameters
-                let connection = withCStringArray(parameters.map(\.keyword)) { keywords in
-                    withCStringArray(parameters.map(\.value)) { values in
-                        PQconnectdbParams(keywords, values, 0)
-                    }
+        let (thread, handle) = try await ConnectionThread.open(name: threadName, displayName: displayName) { () -> Result<PostgresHandle, DatabaseOpenError> in
+            let parameters = conninfo.connectParameters
+            let connection = withCStringArray(parameters.map(\.keyword)) { keywords in
+                withCStringArray(parameters.map(\.value)) { values in
+                    PQconnectdbParams(keywords, values, 0)
                 }
-                guard let connection else {
-                    return .failure(DatabaseOpenError(target: displayName, message: "out of memory"))
-                }
-                guard PQstatus(connection) == CONNECTION_OK else {
+            }
+            guard let connection else {
+                return .failure(DatabaseOpenError(target: displayName, message: "out of memory"))
+            }
+            guard PQstatus(connection) == CONNECTION_OK else {
+                let message = conninfo.scrub(String(cString: PQerrorMessage(connection)))
+                PQfinish(connection)
+                return .failure(DatabaseOpenError(target: displayName, message: message))
+            }
+            PQsetNoticeProcessor(connection, { _, _ in }, nil)  // notices would go to stderr unasked
+            for sql in setup {
+                let result = PQexec(connection, sql)
+                defer { PQclear(result) }
+                let status = PQresultStatus(result)
+                if status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK {
                     let message = conninfo.scrub(String(cString: PQerrorMessage(connection)))
                     PQfinish(connection)
-                    return .failure(DatabaseOpenError(target: displayName, message: message))
+                    return .failure(DatabaseOpenError(target: displayName, message: "init statement failed: \(message)"))
                 }
-                PQsetNoticeProcessor(connection, { _, _ in }, nil)  // notices would go to stderr unasked
-                for sql in setup {
-                    let result = PQexec(connection, sql)
-                    defer { PQclear(result) }
-                    let status = PQresultStatus(result)
-                    if status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK {
-                        let message = conninfo.scrub(String(cString: PQerrorMessage(connection)))
-                        PQfinish(connection)
-                        return .failure(DatabaseOpenError(target: displayName, message: "init statement failed: \(message)"))
-                    }
-                }
-                return .success(PostgresHandle(connection: connection, cancel: PQgetCancel(connection)))
             }
-        } catch {
-            thread.stop()
-            throw DatabaseOpenError(target: displayName, message: "\(error)")
+            return .success(PostgresHandle(connection: connection, cancel: PQgetCancel(connection)))
         }
-        switch connected {
-        case .success(let handle): return PostgresConnection(thread: thread, handle: handle, conninfo: conninfo)
-        case .failure(let error):
-            thread.stop()
-            throw error
-        }
+        return PostgresConnection(thread: thread, handle: handle, conninfo: conninfo, sessionMode: sessionMode)
     }
 
     var isUsable: Bool { usable.load(ordering: .relaxed) }
 
-    func execute(_ query: Query, control: QueryControl) async throws(QueryError) -> RowSet {
-        let rowSets = try await run([query], inTransaction: false, control: control)
-        return rowSets.last ?? RowSet(columns: [], rows: [], rowsAffected: 0, realRendering: .postgres)
+    func execute(_ query: Query, control: QueryControl, channel: RowChannel?) async throws(QueryError) -> RowSet {
+        try await thread.runQuery(query, control: control) { [self] in runOnThread(query, control: control, channel: channel) }
     }
 
-    /// Runs the queries between `BEGIN` and `COMMIT` in one trip to this connection's thread:
-    /// the connection rolls back any transaction still open when a call ends, so a transaction
-    /// cannot span several `execute` calls.
+    /// `BEGIN`, the queries, `COMMIT` (or `ROLLBACK` after an error). A parallel-batch connection
+    /// rolls back whatever a query leaves open, so these calls ask it to hold the transaction.
     func executeInTransaction(_ queries: [Query]) async throws(QueryError) -> [RowSet] {
-        try await run(queries, inTransaction: true, control: QueryControl())
-    }
-
-    private func run(_ queries: [Query], inTransaction: Bool, control: QueryControl) async throws(QueryError) -> [RowSet] {
-        let result: Result<[RowSet], QueryError>
-        do {
-            result = try await withTaskCancellationHandler {
-                try await thread.run { [self] in runOnThread(queries, inTransaction: inTransaction, control: control) }
-            } onCancel: {
-                control.stop(.cancelled)
+        func run(_ query: Query, hold: Bool = true) async throws(QueryError) -> RowSet {
+            let control = QueryControl()
+            return try await thread.runQuery(query, control: control) { [self] in
+                runOnThread(query, control: control, channel: nil, holdTransaction: hold)
             }
-        } catch {
-            throw QueryError(kind: .connectionLost, code: "internal", message: "\(error)")
         }
-        switch result {
-        case .success(let rowSets): return rowSets
-        case .failure(var error):
-            if error.query == nil, queries.count == 1 { error.attach(to: queries[0]) }
+        _ = try await run(Query("BEGIN"))
+        var rowSets: [RowSet] = []
+        do {
+            for query in queries { rowSets.append(try await run(query)) }
+            _ = try await run(Query("COMMIT"), hold: false)  // a deferred constraint fails here
+        } catch {
+            _ = try? await run(Query("ROLLBACK"), hold: false)
             throw error
         }
+        return rowSets
     }
 
-    /// Sends the queries one after another (stopping at the first error, which is attached to
-    /// its query), within `BEGIN` ... `COMMIT` if asked, and leaves the connection idle (or
-    /// marks it broken).
-    private func runOnThread(_ queries: [Query], inTransaction: Bool, control: QueryControl) -> Result<[RowSet], QueryError> {
+    /// Sends the query, collects its results and leaves the connection idle (or marks it broken).
+    private func runOnThread(_ query: Query, control: QueryControl, channel: RowChannel?, holdTransaction: Bool = false) -> Result<RowSet, QueryError> {
         let connection = handle.connection
         let handle = self.handle
         let pendingCancels = self.pendingCancels
@@ -119,27 +101,58 @@ final class PostgresConnection: DatabaseConnection {
         }
         if let stopReason { return .failure(QueryControl.error(for: stopReason)) }
 
-        var outcome: Result<[RowSet], QueryError> = .success([])
-        var rowSets: [RowSet] = []
-        steps: do {
-            if inTransaction, case .failure(let error) = send("BEGIN") {
-                outcome = .failure(error)
-                break steps
-            }
-            for query in queries {
-                switch send(query.sql) {
-                case .success(let rows): rowSets.append(rows)
-                case .failure(var error):
-                    error.attach(to: query)
-                    outcome = .failure(error)
-                    break steps
+        var outcome: Result<RowSet, QueryError>
+        if PostgresParameters.send(query, on: connection) == 0 {
+            outcome = .failure(connectionError())
+        } else {
+            outcome = .success(RowSet(columns: [], rows: [], rowsAffected: 0, realRendering: .postgres))
+            // With a channel, rows arrive one result per row (single-row mode) and leave in chunks.
+            if channel != nil { PQsetSingleRowMode(connection) }
+            var failure: QueryError?
+            var streaming: (columns: [Column], kinds: [RowChunk.Kind], chunk: RowChunk)?
+            while let result = PQgetResult(connection) {
+                defer { PQclear(result) }
+                switch PQresultStatus(result) {
+                case PGRES_SINGLE_TUPLE:
+                    guard let channel, failure == nil else { continue }
+                    if streaming == nil {
+                        let (columns, kinds) = PostgresResultDecoder.columns(of: result)
+                        channel.start(columns: columns, realRendering: .postgres)
+                        streaming = (columns, kinds, RowChunk(columnCount: columns.count))
+                    }
+                    PostgresResultDecoder.append(rowsOf: result, kinds: streaming!.kinds, to: &streaming!.chunk)
+                    if streaming!.chunk.rowCount >= 1024 {
+                        channel.push(streaming!.chunk)
+                        streaming!.chunk = RowChunk(columnCount: streaming!.columns.count)
+                    }
+                case PGRES_TUPLES_OK:
+                    guard failure == nil else { continue }
+                    if let channel {
+                        // The end of a result set in single-row mode (it holds no rows itself).
+                        let columns = streaming?.columns ?? PostgresResultDecoder.columns(of: result).0
+                        if streaming == nil { channel.start(columns: columns, realRendering: .postgres) }
+                        if let chunk = streaming?.chunk, !chunk.isEmpty { channel.push(chunk) }
+                        streaming = nil
+                        let (held, streamed) = channel.finish()
+                        outcome = .success(RowSet(columns: columns, chunks: held, realRendering: .postgres, streamedRowCount: streamed))
+                    } else {
+                        outcome = .success(PostgresResultDecoder.rows(of: result))
+                    }
+                case PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
+                    if failure == nil {
+                        let tuples = String(cString: PQcmdTuples(result))
+                        outcome = .success(RowSet(columns: [], rows: [], rowsAffected: Int(tuples) ?? 0, realRendering: .postgres))
+                    }
+                case PGRES_COPY_IN, PGRES_COPY_OUT, PGRES_COPY_BOTH:
+                    failure = QueryError(kind: .database, code: "0A000", message: "COPY is not supported in a batch")
+                    PQputCopyEnd(connection, "COPY is not supported by qgather")
+                default:
+                    if let channel, let chunk = streaming?.chunk, !chunk.isEmpty { channel.push(chunk) }
+                    streaming = nil
+                    if failure == nil { failure = PostgresResultDecoder.error(of: result, sql: query.sql, scrub: conninfo.scrub) }
                 }
             }
-            if inTransaction, case .failure(let error) = send("COMMIT") {  // a deferred constraint fails here
-                outcome = .failure(error)
-                break steps
-            }
-            outcome = .success(rowSets)
+            if let failure { outcome = .failure(failure) }
         }
         let reason = control.end()
         pendingCancels.wait()  // a cancel in flight must land before the next query is sent
@@ -152,43 +165,20 @@ final class PostgresConnection: DatabaseConnection {
             }
             return .failure(connectionError())
         }
-        if PQtransactionStatus(connection) != PQTRANS_IDLE {
+        if sessionMode == .snapshot {
+            // A snapshot transaction that failed or ended cannot serve further queries consistently.
+            if PQtransactionStatus(connection) != PQTRANS_INTRANS { usable.store(false, ordering: .relaxed) }
+        } else if sessionMode == .autocommit && !holdTransaction && PQtransactionStatus(connection) != PQTRANS_IDLE {
             // Never hand out a connection in a transaction (a failed or cancelled one included).
             PQclear(PQexec(connection, "ROLLBACK"))
-            if PQtransactionStatus(connection) != PQTRANS_IDLE { usable.store(false, ordering: .relaxed) }
+            if sessionMode == .snapshot {
+            // A snapshot transaction that failed or ended cannot serve further queries consistently.
+            if PQtransactionStatus(connection) != PQTRANS_INTRANS { usable.store(false, ordering: .relaxed) }
+        } else if sessionMode == .autocommit && !holdTransaction && PQtransactionStatus(connection) != PQTRANS_IDLE { usable.store(false, ordering: .relaxed) }
         }
         if case .failure(let error) = outcome, error.code == "57014", let reason {
-            var stopped = QueryControl.error(for: reason)
-            if let query = error.query { stopped.attach(to: query) }
-            return .failure(stopped)
+            return .failure(QueryControl.error(for: reason))
         }
-        return outcome
-    }
-
-    /// Sends one SQL text and collects every result; the last result set (or change count) wins.
-    private func send(_ sql: String) -> Result<RowSet, QueryError> {
-        let connection = handle.connection
-        guard PQsendQuery(connection, sql) != 0 else { return .failure(connectionError()) }
-        var outcome: Result<RowSet, QueryError> = .success(RowSet(columns: [], rows: [], rowsAffected: 0, realRendering: .postgres))
-        var failure: QueryError?
-        while let result = PQgetResult(connection) {
-            defer { PQclear(result) }
-            switch PQresultStatus(result) {
-            case PGRES_TUPLES_OK, PGRES_SINGLE_TUPLE:
-                if failure == nil { outcome = .success(PostgresResultDecoder.rows(of: result)) }
-            case PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
-                if failure == nil {
-                    let tuples = String(cString: PQcmdTuples(result))
-                    outcome = .success(RowSet(columns: [], rows: [], rowsAffected: Int(tuples) ?? 0, realRendering: .postgres))
-                }
-            case PGRES_COPY_IN, PGRES_COPY_OUT, PGRES_COPY_BOTH:
-                failure = QueryError(kind: .database, code: "0A000", message: "COPY is not supported in a batch")
-                PQputCopyEnd(connection, "COPY is not supported by qgather")
-            default:
-                if failure == nil { failure = PostgresResultDecoder.error(of: result, sql: sql, scrub: conninfo.scrub) }
-            }
-        }
-        if let failure { return .failure(failure) }
         return outcome
     }
 

@@ -8,16 +8,40 @@ public final class PostgresDriver: DatabaseDriver {
     public let initSQL: [String]
 
     /// Parses `conninfo` (keyword/value, `postgresql://` URI, or empty for libpq defaults).
-    public init(conninfo: String, initSQL: [String] = []) throws(DatabaseOpenError) {
+    /// Whether sessions run with `default_transaction_read_only = on`.
+    public let readOnly: Bool
+    private let sessionMode: SessionMode
+
+    /// Parses `conninfo` (keyword/value, `postgresql://` URI, or empty for libpq defaults).
+    /// `readOnly` makes every transaction read-only (`default_transaction_read_only = on`).
+    public init(conninfo: String, initSQL: [String] = [], readOnly: Bool = false) throws(DatabaseOpenError) {
         self.conninfo = try PostgresConninfo(conninfo)
         self.initSQL = initSQL
+        self.readOnly = readOnly
+        self.sessionMode = .autocommit
     }
 
+    private init(conninfo: PostgresConninfo, initSQL: [String], readOnly: Bool, sessionMode: SessionMode) {
+        self.conninfo = conninfo
+        self.initSQL = initSQL
+        self.readOnly = readOnly
+        self.sessionMode = sessionMode
+    }
+
+    /// A driver for the same database whose connections run `setup` and treat transactions as `mode` says.
+    public func sessionDriver(_ mode: SessionMode, setup: [String]) -> any DatabaseDriver {
+        PostgresDriver(conninfo: conninfo, initSQL: initSQL + setup, readOnly: readOnly, sessionMode: mode)
+    }
+
+    /// The dialect batches for this database are split in.
     public var dialect: SQLDialect { .postgres }
+    /// The target for messages (a PostgreSQL password never appears).
     public var displayName: String { conninfo.displayName }
 
+    /// Opens a new connection on its own thread.
     public func connect() async throws(DatabaseOpenError) -> any DatabaseConnection {
         let n = counter.add(1, ordering: .relaxed).newValue
-        return try await PostgresConnection.connect(conninfo, setup: initSQL, threadName: "qg-pg-\(n)")
+        let setup = (readOnly ? ["SET default_transaction_read_only = on"] : []) + initSQL
+        return try await PostgresConnection.connect(conninfo, setup: setup, sessionMode: sessionMode, threadName: "qg-pg-\(n)")
     }
 }

@@ -2,34 +2,38 @@ import QGatherCLibPQ
 
 /// Turns a `PGresult` into a `RowSet` or a `QueryError`.
 enum PostgresResultDecoder {
-    /// The columns and rows of a tuples result, decoded by column type OID.
+    /// The columns and rows of a tuples result.
     static func rows(of result: OpaquePointer) -> RowSet {
-        let columnCount = Int(PQnfields(result))
-        let rowCount = Int(PQntuples(result))
+        let (columns, kinds) = columns(of: result)
+        var chunk = RowChunk(columnCount: columns.count)
+        append(rowsOf: result, kinds: kinds, to: &chunk)
+        return RowSet(columns: columns, chunks: [chunk], realRendering: .postgres)
+    }
+
+    /// A result's columns, and how each column's text is kept (by type OID).
+    static func columns(of result: OpaquePointer) -> ([Column], [RowChunk.Kind]) {
         var columns: [Column] = []
-        var oids: [UInt32] = []
-        for c in 0..<Int32(columnCount) {
+        var kinds: [RowChunk.Kind] = []
+        for c in 0..<PQnfields(result) {
             let oid = PQftype(result, c)
-            oids.append(oid)
+            kinds.append(PostgresTypes.kind(oid))
             columns.append(Column(name: String(cString: PQfname(result, c)), type: PostgresTypes.name(oid)))
         }
-        var rows: [[Value]] = []
-        rows.reserveCapacity(rowCount)
-        for r in 0..<Int32(rowCount) {
-            var row: [Value] = []
-            row.reserveCapacity(columnCount)
-            for c in 0..<Int32(columnCount) {
+        return (columns, kinds)
+    }
+
+    /// Copies the server's text of every cell of `result` onto the end of `chunk`.
+    static func append(rowsOf result: OpaquePointer, kinds: [RowChunk.Kind], to chunk: inout RowChunk) {
+        let columnCount = Int32(kinds.count)
+        for r in 0..<PQntuples(result) {
+            for c in 0..<columnCount {
                 if PQgetisnull(result, r, c) != 0 {
-                    row.append(.null)
-                    continue
+                    chunk.appendNull()
+                } else {
+                    chunk.append(kinds[Int(c)], bytes: UnsafeRawBufferPointer(start: PQgetvalue(result, r, c), count: Int(PQgetlength(result, r, c))))
                 }
-                let length = Int(PQgetlength(result, r, c))
-                let bytes = UnsafeRawPointer(PQgetvalue(result, r, c)!).assumingMemoryBound(to: UInt8.self)
-                row.append(PostgresTypes.decode(UnsafeBufferPointer(start: bytes, count: length), oid: oids[Int(c)]))
             }
-            rows.append(row)
         }
-        return RowSet(columns: columns, rows: rows, realRendering: .postgres)
     }
 
     /// The error in a failed result: SQLSTATE, severity, message, detail, hint and position.

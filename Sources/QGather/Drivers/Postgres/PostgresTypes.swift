@@ -18,51 +18,21 @@ enum PostgresTypes {
         names[oid] ?? "oid:\(oid)"
     }
 
-    /// Decodes the server's text for a value of type `oid`.
-    static func decode(_ bytes: UnsafeBufferPointer<UInt8>, oid: UInt32) -> Value {
+    /// How the text of a value of type `oid` is kept and decoded.
+    static func kind(_ oid: UInt32) -> RowChunk.Kind {
         switch oid {
-        case 20, 21, 23, 26:
-            return parseInteger(bytes).map(Value.integer) ?? .text(String(decoding: bytes, as: UTF8.self))
-        case 700, 701:
-            let text = String(decoding: bytes, as: UTF8.self)
-            return Double(text).map(Value.real) ?? .text(text)
-        case 1700:
-            return .decimal(String(decoding: bytes, as: UTF8.self))
-        case 16:
-            return .bool(bytes.first == UInt8(ascii: "t"))
-        case 114, 3802:
-            return .json(String(decoding: bytes, as: UTF8.self))
-        case 17:
-            return .blob(decodeHex(bytes))
-        default:
-            return .text(String(decoding: bytes, as: UTF8.self))
+        case 20, 21, 23, 26: return .integer
+        case 700, 701: return .real
+        case 1700: return .decimal
+        case 16: return .bool
+        case 114, 3802: return .json
+        case 17: return .byteaHex
+        default: return .text
         }
-    }
-
-    private static func parseInteger(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
-        guard !bytes.isEmpty else { return nil }
-        var negative = false
-        var index = 0
-        if bytes[0] == UInt8(ascii: "-") {
-            negative = true
-            index = 1
-        }
-        guard index < bytes.count else { return nil }
-        var value: Int64 = 0
-        while index < bytes.count {
-            let digit = bytes[index] &- UInt8(ascii: "0")
-            guard digit < 10 else { return nil }
-            let (m, o1) = value.multipliedReportingOverflow(by: 10)
-            let (s, o2) = negative ? m.subtractingReportingOverflow(Int64(digit)) : m.addingReportingOverflow(Int64(digit))
-            if o1 || o2 { return nil }
-            value = s
-            index += 1
-        }
-        return value
     }
 
     /// bytea's hex output `\x0a1b...` to bytes.
-    private static func decodeHex(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+    static func decodeHex(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
         guard bytes.count >= 2, bytes[0] == UInt8(ascii: "\\"), bytes[1] == UInt8(ascii: "x") else { return Array(bytes) }
         func nibble(_ c: UInt8) -> UInt8 {
             switch c {

@@ -9,92 +9,77 @@ final class SQLiteConnection: DatabaseConnection {
     private let handle: SQLiteHandle
     private let busyWait: SQLiteBusyWait
     private let usable = Atomic<Bool>(true)
+    private let sessionMode: SessionMode
 
-    private init(thread: ConnectionThread, handle: SQLiteHandle, busyWait: SQLiteBusyWait) {
+    private init(thread: ConnectionThread, handle: SQLiteHandle, busyWait: SQLiteBusyWait, sessionMode: SessionMode) {
         self.thread = thread
         self.handle = handle
         self.busyWait = busyWait
+        self.sessionMode = sessionMode
     }
 
     /// Opens `filename` (a path or `file:` URI) with `flags` on a new thread and runs `setup` statements.
-    static func open(filename: String, flags: Int32, busyTimeoutMilliseconds: Int32, setup: [String],
+    static func open(filename: String, flags: Int32, busyTimeoutMilliseconds: Int32, setup: [String], sessionMode: SessionMode,
                      displayName: String, threadName: String) async throws(DatabaseOpenError) -> SQLiteConnection {
-        let thread = ConnectionThread(name: threadName)
         let busyWait = SQLiteBusyWait(timeoutMilliseconds: busyTimeoutMilliseconds)
-        let opened: Result<SQLiteHandle, DatabaseOpenError>
-        do {
-            opened = try await thread.run { () -> Result<SQLiteHandle, DatabaseOpenError> in
-                var db: OpaquePointer?
-                let rc = sqlite3_open_v2(filename, &db, flags | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI, nil)
-                guard rc == SQLITE_OK, let db else {
-                    let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(rc))
-                    sqlite3_close_v2(db)
-                    return .failure(DatabaseOpenError(target: displayName, message: message))
-                }
-                sqlite3_extended_result_codes(db, 1)
-                busyWait.install(on: db)
-                // Reading the schema proves the file is a database (SQLITE_NOTADB otherwise).
-                for (i, sql) in (["SELECT count(*) FROM sqlite_schema"] + setup).enumerated() {
-                    if sqlite3_exec(db, sql, nil, nil, nil) != SQLITE_OK {
-                        let message = String(cString: sqlite3_errmsg(db))
-                        sqlite3_close_v2(db)
-                        return .failure(DatabaseOpenError(target: displayName, message: i == 0 ? message : "init statement failed: \(message)"))
-                    }
-                }
-                return .success(SQLiteHandle(pointer: db))
+        let (thread, handle) = try await ConnectionThread.open(name: threadName, displayName: displayName) { () -> Result<SQLiteHandle, DatabaseOpenError> in
+            var db: OpaquePointer?
+            let rc = sqlite3_open_v2(filename, &db, flags | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI, nil)
+            guard rc == SQLITE_OK, let db else {
+                let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(rc))
+                sqlite3_close_v2(db)
+                return .failure(DatabaseOpenError(target: displayName, message: message))
             }
-        } catch {
-            thread.stop()
-            throw DatabaseOpenError(target: displayName, message: "\(error)")
+            sqlite3_extended_result_codes(db, 1)
+            busyWait.install(on: db)
+            // Reading the schema proves the file is a database (SQLITE_NOTADB otherwise).
+            for (i, sql) in (["SELECT count(*) FROM sqlite_schema"] + setup).enumerated() {
+                if sqlite3_exec(db, sql, nil, nil, nil) != SQLITE_OK {
+                    let message = String(cString: sqlite3_errmsg(db))
+                    sqlite3_close_v2(db)
+                    return .failure(DatabaseOpenError(target: displayName, message: i == 0 ? message : "init statement failed: \(message)"))
+                }
+            }
+            return .success(SQLiteHandle(pointer: db))
         }
-        switch opened {
-        case .success(let handle): return SQLiteConnection(thread: thread, handle: handle, busyWait: busyWait)
-        case .failure(let error):
-            thread.stop()
-            throw error
-        }
+        return SQLiteConnection(thread: thread, handle: handle, busyWait: busyWait, sessionMode: sessionMode)
     }
 
     var isUsable: Bool { usable.load(ordering: .relaxed) }
 
-    func execute(_ query: Query, control: QueryControl) async throws(QueryError) -> RowSet {
-        let handle = self.handle
-        let busyWait = self.busyWait
-        let result: Result<RowSet, QueryError>
-        do {
-            result = try await withTaskCancellationHandler {
-                try await thread.run { () -> Result<RowSet, QueryError> in
-                    busyWait.reset()
-                    if let reason = control.begin(interrupt: {
-                        busyWait.interrupt()
-                        sqlite3_interrupt(handle.pointer)
-                    }) {
-                        return .failure(QueryControl.error(for: reason))
-                    }
-                    let outcome = Result { () throws(QueryError) -> RowSet in try SQLiteStatementRunner(db: handle.pointer).run(query.sql) }
-                    let reason = control.end()
-                    if case .failure = outcome, sqlite3_get_autocommit(handle.pointer) == 0 {
-                        // Leave the connection clean: an interrupted or failed transaction is rolled back.
-                        sqlite3_exec(handle.pointer, "ROLLBACK", nil, nil, nil)
-                    }
-                    // An interrupt ends a query with SQLITE_INTERRUPT, or with SQLITE_BUSY while it waited for a lock.
-                    if case .failure(let error) = outcome, let reason, error.code == "SQLITE_INTERRUPT" || busyWait.wasInterrupted {
-                        return .failure(QueryControl.error(for: reason))
-                    }
-                    return outcome
-                }
-            } onCancel: {
-                control.stop(.cancelled)
-            }
-        } catch {
-            throw QueryError(kind: .connectionLost, code: "internal", message: "\(error)")
+    func execute(_ query: Query, control: QueryControl, channel: RowChannel?) async throws(QueryError) -> RowSet {
+        try await thread.runQuery(query, control: control) { [self] in runOnThread(query, control: control, channel: channel) }
+    }
+
+    /// Steps the query's statements and leaves the connection as its session mode requires.
+    private func runOnThread(_ query: Query, control: QueryControl, channel: RowChannel?) -> Result<RowSet, QueryError> {
+        let db = handle.pointer
+        busyWait.reset()
+        if let reason = control.begin(interrupt: { [handle, busyWait] in
+            busyWait.interrupt()  // SQLite does not look at sqlite3_interrupt while it waits for a lock
+            sqlite3_interrupt(handle.pointer)
+        }) {
+            return .failure(QueryControl.error(for: reason))
         }
-        switch result {
-        case .success(let rows): return rows
-        case .failure(var error):
-            error.attach(to: query)
-            throw error
+        let outcome = Result { () throws(QueryError) -> RowSet in
+            try SQLiteStatementRunner(db: db, channel: channel).run(query.sql, parameters: query.parameters)
         }
+        let reason = control.end()
+        switch sessionMode {
+        case .serial:
+            break
+        case .snapshot:
+            // A snapshot transaction that SQLite rolled back on its own cannot be resumed.
+            if sqlite3_get_autocommit(db) != 0 { usable.store(false, ordering: .relaxed) }
+        case .autocommit:
+            // Leave the connection clean: an interrupted or failed transaction is rolled back.
+            if case .failure = outcome, sqlite3_get_autocommit(db) == 0 { sqlite3_exec(db, "ROLLBACK", nil, nil, nil) }
+        }
+        // An interrupt ends a query with SQLITE_INTERRUPT, or with SQLITE_BUSY while it waited for a lock.
+        if case .failure(let error) = outcome, let reason, error.code == "SQLITE_INTERRUPT" || busyWait.wasInterrupted {
+            return .failure(QueryControl.error(for: reason))
+        }
+        return outcome
     }
 
     func close() async {

@@ -19,6 +19,8 @@ public final class SQLiteDriver: DatabaseDriver {
         public var busyTimeoutMilliseconds: Int32 = 5000
         /// Statements run on every new connection (`PRAGMA cache_size = ...`).
         public var initSQL: [String] = []
+        /// How connections treat transactions between queries.
+        var sessionMode = SessionMode.autocommit
 
         /// Default options: read-write, never create, 5 s busy timeout.
         public init() {}
@@ -28,7 +30,9 @@ public final class SQLiteDriver: DatabaseDriver {
     public let path: String
     /// The options connections are opened with.
     public let options: Options
+    /// The dialect batches for this database are split in.
     public var dialect: SQLDialect { .sqlite }
+    /// The target for messages (a PostgreSQL password never appears).
     public var displayName: String { path }
 
     private let filename: String
@@ -48,6 +52,21 @@ public final class SQLiteDriver: DatabaseDriver {
         }
     }
 
+    private init(path: String, filename: String, options: Options) {
+        self.path = path
+        self.filename = filename
+        self.options = options
+    }
+
+    /// A driver for the same database whose connections run `setup` and treat transactions as `mode` says.
+    public func sessionDriver(_ mode: SessionMode, setup: [String]) -> any DatabaseDriver {
+        var options = self.options
+        options.initSQL += setup
+        options.sessionMode = mode
+        return SQLiteDriver(path: path, filename: filename, options: options)
+    }
+
+    /// Opens a new connection on its own thread.
     public func connect() async throws(DatabaseOpenError) -> any DatabaseConnection {
         try await ensureAnchor()
         return try await open()
@@ -89,7 +108,10 @@ public final class SQLiteDriver: DatabaseDriver {
         if options.create && !options.readOnly { flags |= SQLITE_OPEN_CREATE }
         if isSharedMemory { flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE }
         let n = connectionCounter.add(1, ordering: .relaxed).newValue
+        // query_only also refuses writes that the open flags do not cover (a TEMP table, an ATTACHed file).
+        let setup = (options.readOnly ? ["PRAGMA query_only = 1"] : []) + options.initSQL
         return try await SQLiteConnection.open(filename: filename, flags: flags, busyTimeoutMilliseconds: options.busyTimeoutMilliseconds,
-                                               setup: options.initSQL, displayName: displayName, threadName: "qg-sqlite-\(n)")
+                                               setup: setup, sessionMode: options.sessionMode, displayName: displayName,
+                                               threadName: "qg-sqlite-\(n)")
     }
 }

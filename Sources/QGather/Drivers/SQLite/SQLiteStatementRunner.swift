@@ -3,9 +3,13 @@ import QGatherCSQLite
 /// Prepares, steps and decodes the statements of one query on the connection's own thread.
 struct SQLiteStatementRunner {
     let db: OpaquePointer
+    /// Where rows go in chunks, when the caller streams them.
+    var channel: RowChannel? = nil
+    /// Rows per chunk handed to the channel.
+    static let chunkSize = 1024
 
     /// Runs every statement in `sql`; the result is the last statement's rows (or total changes).
-    func run(_ sql: String) throws(QueryError) -> RowSet {
+    func run(_ sql: String, parameters: [String: Value] = [:]) throws(QueryError) -> RowSet {
         var utf8 = Array(sql.utf8)
         utf8.append(0)
         return try utf8.withUnsafeBufferPointer { (buffer) throws(QueryError) -> RowSet in
@@ -24,9 +28,37 @@ struct SQLiteStatementRunner {
                 defer { offset = next }
                 guard let statement else { continue }  // only comments or white space left
                 defer { sqlite3_finalize(statement) }
+                try bind(parameters, to: statement)
                 last = try step(statement, statementOffset: offset)
             }
             return last
+        }
+    }
+
+    /// Binds `:name` parameters with `sqlite3_bind_*`; an unbound placeholder is an error, not NULL.
+    private func bind(_ parameters: [String: Value], to statement: OpaquePointer) throws(QueryError) {
+        let count = sqlite3_bind_parameter_count(statement)
+        guard count > 0 else { return }
+        for i in 1...count {
+            guard let cName = sqlite3_bind_parameter_name(statement, i) else {
+                throw QueryError(kind: .database, code: "SQLITE_RANGE", message: "positional parameter ?\(i) has no value (use :name placeholders)")
+            }
+            let name = String(String(cString: cName).dropFirst())
+            guard let value = parameters[name] else {
+                throw QueryError(kind: .database, code: "SQLITE_RANGE", message: "no value for parameter :\(name)")
+            }
+            let rc: Int32
+            switch value {
+            case .null: rc = sqlite3_bind_null(statement, i)
+            case .integer(let v): rc = sqlite3_bind_int64(statement, i, v)
+            case .real(let v): rc = sqlite3_bind_double(statement, i, v)
+            case .bool(let v): rc = sqlite3_bind_int64(statement, i, v ? 1 : 0)
+            case .decimal(let text), .text(let text), .json(let text):
+                rc = sqlite3_bind_text64(statement, i, text, sqlite3_uint64(text.utf8.count), qgather_sqlite_transient(), UInt8(SQLITE_UTF8))
+            case .blob(let bytes):
+                rc = bytes.withUnsafeBytes { sqlite3_bind_blob64(statement, i, $0.baseAddress, sqlite3_uint64($0.count), qgather_sqlite_transient()) }
+            }
+            if rc != SQLITE_OK { throw error(offset: nil) }
         }
     }
 
@@ -40,41 +72,60 @@ struct SQLiteStatementRunner {
             let type = sqlite3_column_decltype(statement, i).map { String(cString: $0) } ?? ""
             columns.append(Column(name: name, type: type))
         }
-        var rows: [[Value]] = []
+        if columnCount > 0 { channel?.start(columns: columns, realRendering: .sqlite) }
+        // Rows go into compact chunks: handed to the channel every `chunkSize` rows when
+        // streaming, else kept (a new chunk every 64k rows keeps offsets small).
+        var chunks: [RowChunk] = []
+        var chunk = RowChunk(columnCount: columnCount)
+        let rowsPerChunk = channel == nil ? 65_536 : Self.chunkSize
+        var rowsInChunk = 0
         while true {
             let rc = sqlite3_step(statement)
             if rc == SQLITE_DONE { break }
             guard rc == SQLITE_ROW else {
+                if let channel, !chunk.isEmpty { channel.push(chunk) }
                 let errorOffset = sqlite3_error_offset(db)
                 throw error(offset: errorOffset >= 0 ? statementOffset + Int(errorOffset) : nil)
             }
-            var row: [Value] = []
-            row.reserveCapacity(columnCount)
-            for i in 0..<Int32(columnCount) { row.append(value(statement, i)) }
-            rows.append(row)
+            for i in 0..<Int32(columnCount) { appendCell(statement, i, to: &chunk) }
+            rowsInChunk += 1
+            if rowsInChunk == rowsPerChunk {
+                if let channel { channel.push(chunk) } else { chunks.append(chunk) }
+                chunk = RowChunk(columnCount: columnCount)
+                rowsInChunk = 0
+            }
         }
         if columnCount == 0 {
             return RowSet(columns: [], rows: [], rowsAffected: Int(sqlite3_total_changes64(db) - changesBefore))
         }
-        return RowSet(columns: columns, rows: rows)
+        if let channel {
+            if !chunk.isEmpty { channel.push(chunk) }
+            let (held, streamed) = channel.finish()
+            return RowSet(columns: columns, chunks: held, realRendering: .sqlite, streamedRowCount: streamed)
+        }
+        chunks.append(chunk)
+        return RowSet(columns: columns, chunks: chunks, realRendering: .sqlite)
     }
 
-    private func value(_ statement: OpaquePointer, _ i: Int32) -> Value {
+    /// Appends one cell as SQLite's own text rendering (what `sqlite3 -csv` prints).
+    @inline(__always)
+    private func appendCell(_ statement: OpaquePointer, _ i: Int32, to chunk: inout RowChunk) {
         switch sqlite3_column_type(statement, i) {
         case SQLITE_INTEGER:
-            return .integer(sqlite3_column_int64(statement, i))
+            let text = sqlite3_column_text(statement, i)
+            chunk.append(.integer, bytes: UnsafeRawBufferPointer(start: text, count: Int(sqlite3_column_bytes(statement, i))))
         case SQLITE_FLOAT:
-            return .real(sqlite3_column_double(statement, i))
+            let value = sqlite3_column_double(statement, i)
+            let text = sqlite3_column_text(statement, i)
+            chunk.appendReal(text: UnsafeRawBufferPointer(start: text, count: Int(sqlite3_column_bytes(statement, i))), value: value)
         case SQLITE_TEXT:
-            let count = Int(sqlite3_column_bytes(statement, i))
-            guard let text = sqlite3_column_text(statement, i) else { return .text("") }
-            return .text(String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self))
+            let text = sqlite3_column_text(statement, i)
+            chunk.append(.text, bytes: UnsafeRawBufferPointer(start: text, count: Int(sqlite3_column_bytes(statement, i))))
         case SQLITE_BLOB:
-            let count = Int(sqlite3_column_bytes(statement, i))
-            guard count > 0, let blob = sqlite3_column_blob(statement, i) else { return .blob([]) }
-            return .blob(Array(UnsafeRawBufferPointer(start: blob, count: count)))
+            let blob = sqlite3_column_blob(statement, i)
+            chunk.append(.blob, bytes: UnsafeRawBufferPointer(start: blob, count: Int(sqlite3_column_bytes(statement, i))))
         default:
-            return .null
+            chunk.appendNull()
         }
     }
 

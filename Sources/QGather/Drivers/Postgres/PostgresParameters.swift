@@ -1,0 +1,53 @@
+import Foundation
+import QGatherCLibPQ
+
+/// Sends a query, binding its `:name` parameters as `$1, $2, ...` with `PQsendQueryParams`.
+/// Values travel as text with no declared type, so the server gives each the type its context
+/// expects; nothing is ever interpolated into the SQL.
+enum PostgresParameters {
+    /// Sends `query` on `connection`; returns libpq's 1 (sent) or 0 (failed).
+    static func send(_ query: Query, on connection: OpaquePointer) -> Int32 {
+        let placeholders = SQLPlaceholder.find(in: query.sql, dialect: .postgres)
+        guard !placeholders.isEmpty else { return PQsendQuery(connection, query.sql) }
+        let names = SQLPlaceholder.names(placeholders)
+        guard names.allSatisfy({ query.parameters[$0] != nil }) else {
+            // Binding NULL would hide the mistake: send the SQL unchanged and let the server reject `:name`.
+            return PQsendQuery(connection, query.sql)
+        }
+        let sql = rewrite(query.sql, placeholders: placeholders, names: names)
+        let texts = names.map { text(of: query.parameters[$0]!) }
+        let cStrings = texts.map { $0.map { strdup($0) } ?? nil }
+        defer { cStrings.forEach { free($0) } }
+        let pointers: [UnsafePointer<CChar>?] = cStrings.map { pointer in pointer.map { UnsafePointer<CChar>($0) } }
+        return pointers.withUnsafeBufferPointer { values in
+            PQsendQueryParams(connection, sql, Int32(names.count), nil, values.baseAddress, nil, nil, 0)
+        }
+    }
+
+    /// `sql` with each placeholder replaced by `$n`, n being its name's position in `names`.
+    static func rewrite(_ sql: String, placeholders: [SQLPlaceholder], names: [String]) -> String {
+        let bytes = Array(sql.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var cursor = 0
+        for placeholder in placeholders {
+            out += bytes[cursor..<placeholder.range.lowerBound]
+            out += Array("$\(names.firstIndex(of: placeholder.name)! + 1)".utf8)
+            cursor = placeholder.range.upperBound
+        }
+        out += bytes[cursor...]
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The text form of a parameter value; NULL is `nil`.
+    static func text(of value: Value) -> String? {
+        switch value {
+        case .null: return nil
+        case .integer(let v): return String(v)
+        case .real(let v): return ValueText.postgresReal(v)
+        case .bool(let v): return v ? "true" : "false"
+        case .decimal(let s), .text(let s), .json(let s): return s
+        case .blob(let bytes): return ValueText.postgresHex(bytes)
+        }
+    }
+}

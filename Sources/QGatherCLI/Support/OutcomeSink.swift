@@ -1,0 +1,56 @@
+import QGather
+
+/// Where the outcomes of a batch go, in input order: standard output (`StdoutSink`) or one file
+/// per query (`OutDirWriter`). Runs on `ConsoleOutput`'s executor, so it may block.
+protocol OutcomeSink {
+    /// Called once before the first outcome.
+    mutating func begin() throws(OutputError)
+    /// Called for each outcome, in input order.
+    mutating func write(_ outcome: QueryOutcome) throws(OutputError)
+    /// Called once after the last outcome, with the batch's wall time.
+    mutating func end(wall: Duration) throws(OutputError)
+    /// Whether what this sink writes lands on standard output.
+    var writesToStdout: Bool { get }
+    /// Where the head query's rows may stream as they are read, if this sink's format allows it.
+    var rowStream: (any RowStreamSink)? { get }
+}
+
+extension OutcomeSink {
+    var rowStream: (any RowStreamSink)? { nil }
+}
+
+/// A result file that could not be written.
+struct OutputError: Error, CustomStringConvertible {
+    /// The file.
+    let path: String
+    /// Why.
+    let reason: String
+
+    var description: String { "\(path): cannot write: \(reason)" }
+}
+
+/// The formatted outcomes on standard output, flushed after each query. The head query's rows
+/// may also arrive through `rowStream` from a connection's thread; one lock orders both.
+struct StdoutSink: OutcomeSink {
+    private let printer: OutcomePrinter
+
+    /// Prints with `formatter`.
+    init(formatter: any OutcomeFormatter) {
+        printer = OutcomePrinter(formatter: formatter, output: OutputWriter())
+    }
+
+    var writesToStdout: Bool { true }
+    var rowStream: (any RowStreamSink)? { printer.streamsRows ? printer : nil }
+
+    mutating func begin() throws(OutputError) {
+        printer.begin()
+    }
+
+    mutating func write(_ outcome: QueryOutcome) throws(OutputError) {
+        printer.write(outcome)
+    }
+
+    mutating func end(wall: Duration) throws(OutputError) {
+        printer.end()
+    }
+}

@@ -1,0 +1,31 @@
+import Foundation
+@testable import QGather
+import Testing
+
+/// Databases for library tests: SQLite files in a temporary directory, and the PostgreSQL test server.
+enum TestDatabases {
+    /// A new SQLite file (WAL mode when asked), created through the library.
+    static func sqliteFile(wal: Bool, setup: String) async throws -> (path: String, cleanup: @Sendable () -> Void) {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("qgather-lib-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let path = directory.appendingPathComponent("test.db").path
+        var options = SQLiteDriver.Options()
+        options.create = true
+        let db = Database.sqlite(path, options: options, maxConnections: 1)
+        if wal { try await db.execute("PRAGMA journal_mode = WAL") }
+        try await db.execute(setup)
+        await db.close()
+        return (path, { try? FileManager.default.removeItem(at: directory) })
+    }
+
+    /// The PostgreSQL test server's conninfo; fails the test (never skips) when it is not set.
+    static func postgresConninfo() throws -> String {
+        try #require(ProcessInfo.processInfo.environment["QGATHER_TEST_PG"],
+                     "QGATHER_TEST_PG is not set: run the tests with ./Scripts/test, which starts a throwaway PostgreSQL")
+    }
+
+    /// A table name no other test uses.
+    static func uniqueTable(_ prefix: String) -> String {
+        "\(prefix)_\(UInt32.random(in: 0...UInt32.max))"
+    }
+}
