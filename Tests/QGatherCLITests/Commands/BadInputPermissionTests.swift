@@ -14,39 +14,39 @@ import Testing
     }
 
     /// Runs `badCase` as the unprivileged user after `prepare` changed modes; checks it like the corpus.
-    private func check(_ badCase: BadInputCase, prepare: (BadInputWorkspace) throws -> Void) throws {
+    private func check(_ badCase: BadInputCase, prepare: (BadInputWorkspace) throws -> Void) async throws {
         let user = try Self.unprivilegedUser()
         let workspace = try BadInputWorkspace()
         let arguments = try badCase.arguments(workspace)
         try prepare(workspace)
         let before = DirectorySnapshot(workspace.root)
-        let result = try CLIRunner.run(arguments, user: user)
+        let result = try await CLIRunner.runOffPool(arguments, user: user)
         let after = DirectorySnapshot(workspace.root)
         try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: workspace.root)  // so it can be removed
         BadInputCheck.verify(result, badCase, message: badCase.message(workspace))
         #expect(before == after, "\(badCase.name): the workspace changed: \(before.differences(from: after))")
     }
 
-    @Test func unreadableSQLFileExitsTwo() throws {
+    @Test func unreadableSQLFileExitsTwo() async throws {
         let badCase = BadInputCase("unreadable SQL file", exit: 2, message: { "qgather: \($0.path("secret.sql")): permission denied" }) { w in
             [try w.write("secret.sql", "SELECT 1;"), "--db", w.db]
         }
-        try check(badCase) { w in try FileManager.default.setAttributes([.posixPermissions: 0o000], ofItemAtPath: w.path("secret.sql")) }
+        try await check(badCase) { w in try FileManager.default.setAttributes([.posixPermissions: 0o000], ofItemAtPath: w.path("secret.sql")) }
     }
 
-    @Test func unreadableDatabaseExitsThree() throws {
+    @Test func unreadableDatabaseExitsThree() async throws {
         let badCase = BadInputCase("unreadable database", exit: 3, message: { "qgather: \($0.db): permission denied" }) { w in
             [try w.write("ok.sql", "SELECT 1;"), "--db", w.db]
         }
-        try check(badCase) { w in try FileManager.default.setAttributes([.posixPermissions: 0o000], ofItemAtPath: w.db) }
+        try await check(badCase) { w in try FileManager.default.setAttributes([.posixPermissions: 0o000], ofItemAtPath: w.db) }
     }
 
-    @Test func writeToADatabaseTheUserCannotWriteExitsOne() throws {
+    @Test func writeToADatabaseTheUserCannotWriteExitsOne() async throws {
         let badCase = BadInputCase("database the user cannot write", exit: 1,
                                    message: { "\($0.path("write.sql")):1: q1: attempt to write a readonly database" }) { w in
             [try w.write("write.sql", "DELETE FROM orders;"), "--db", w.db]
         }
-        try check(badCase) { w in
+        try await check(badCase) { w in
             try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: w.db)
             try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: w.root)  // no journal either
         }

@@ -67,17 +67,17 @@ enum BadPostgresCorpus {
 /// End-to-end: unreachable, refusing and misconfigured PostgreSQL targets.
 @Suite struct BadInputPostgresTests {
     @Test(arguments: BadPostgresCorpus.all)
-    func badTargetExitsThree(_ badCase: BadInputCase) throws {
-        try BadInputCheck.run(badCase)
+    func badTargetExitsThree(_ badCase: BadInputCase) async throws {
+        try await BadInputCheck.run(badCase)
     }
 
     /// A server that accepts fewer connections than `--jobs`: the pool stops growing at what it
     /// got and the batch runs on those, instead of failing the queries that found no connection.
-    @Test func serverAllowingFewerConnectionsThanJobsStillRunsTheWholeBatch() throws {
+    @Test func serverAllowingFewerConnectionsThanJobsStillRunsTheWholeBatch() async throws {
         let role = try PostgresServer.limitedRole(connections: 2)
         let dir = try TemporaryDirectory()
         let batch = try dir.write("b.sql", (1...8).map { "SELECT \($0) AS n, pg_sleep(0.2) AS s;" }.joined(separator: "\n"))
-        let result = try CLIRunner.run([batch, "--pg", try PostgresServer.conninfo() + " user=\(role)", "--jobs", "8", "--format", "csv"])
+        let result = try await CLIRunner.runOffPool([batch, "--pg", try PostgresServer.conninfo() + " user=\(role)", "--jobs", "8", "--format", "csv"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.isEmpty)
         #expect(result.stdout == (1...8).map { "n,s\n\($0),\n" }.joined(separator: "\n"))

@@ -179,8 +179,8 @@ enum BadInputCorpus {
 /// locks, permissions and migrations have their own suites).
 @Suite struct BadInputTests {
     @Test(arguments: BadInputCorpus.all)
-    func badInputFailsCleanly(_ badCase: BadInputCase) throws {
-        try BadInputCheck.run(badCase)
+    func badInputFailsCleanly(_ badCase: BadInputCase) async throws {
+        try await BadInputCheck.run(badCase)
     }
 
     @Test func corpusHasAtLeastFortyCases() {

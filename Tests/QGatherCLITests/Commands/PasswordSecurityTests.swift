@@ -40,13 +40,13 @@ import Testing
         #expect(!text.contains(secret), "the server log holds the password")
     }
 
-    @Test func passwordNeverShowsWhenTheConnectionWorks() throws {
+    @Test func passwordNeverShowsWhenTheConnectionWorks() async throws {
         let (_, password) = try PostgresServer.passwordRole()
         let dir = try TemporaryDirectory()
         let batch = try dir.write("b.sql", "-- name: fine\nSELECT current_user AS who, 1 AS one;\n-- name: broken\nSELECT 1/0;\n")
         for target in try targets(password: password, in: dir) {
             for flags in [["--format", "table"], ["--format", "csv", "--timing"], ["--format", "json", "--timing"], ["--format", "ndjson"]] {
-                let result = try CLIRunner.run([batch, "--pg", target.pg, "--keep-going"] + flags, environment: target.environment)
+                let result = try await CLIRunner.runOffPool([batch, "--pg", target.pg, "--keep-going"] + flags, environment: target.environment)
                 #expect(result.status == 1, "\(target.name) \(flags): \(result.stderr)")
                 #expect(result.stdout.contains("qgather_pw"), "\(target.name) \(flags): not connected as the password role: \(result.stdout)")
                 #expect(result.stderr.contains("broken: division by zero"), "\(target.name) \(flags): \(result.stderr)")
@@ -56,13 +56,13 @@ import Testing
         expectNotInServerLog(password)
     }
 
-    @Test func wrongPasswordExitsThreeWithOneLineAndNoPassword() throws {
+    @Test func wrongPasswordExitsThreeWithOneLineAndNoPassword() async throws {
         let dir = try TemporaryDirectory()
         let batch = try dir.write("b.sql", "SELECT 1;")
         let wrong = "Wrong-\(UUID().uuidString.prefix(8))"
         for target in try targets(password: wrong, in: dir) {
             for flags in [[], ["--format", "json", "--timing"]] {
-                let result = try CLIRunner.run([batch, "--pg", target.pg] + flags, environment: target.environment)
+                let result = try await CLIRunner.runOffPool([batch, "--pg", target.pg] + flags, environment: target.environment)
                 #expect(result.status == 3, "\(target.name): \(result.stderr)")
                 #expect(result.stderr.hasPrefix("qgather: postgresql host="), "\(target.name): \(result.stderr)")
                 #expect(result.stderr.contains("password authentication failed for user \"qgather_pw\""), "\(target.name): \(result.stderr)")
@@ -74,18 +74,18 @@ import Testing
         expectNotInServerLog(wrong)
     }
 
-    @Test func missingPasswordExitsThree() throws {
+    @Test func missingPasswordExitsThree() async throws {
         let (role, _) = try PostgresServer.passwordRole()
         let dir = try TemporaryDirectory()
         let batch = try dir.write("b.sql", "SELECT 1;")
-        let result = try CLIRunner.run([batch, "--pg", try PostgresServer.conninfo() + " user=\(role)"],
+        let result = try await CLIRunner.runOffPool([batch, "--pg", try PostgresServer.conninfo() + " user=\(role)"],
                                        environment: ["PGPASSFILE": "/nonexistent-qgather-pgpass"])
         #expect(result.status == 3)
         #expect(result.stderr.contains("no password supplied"), "\(result.stderr)")
         #expect(result.stderr.split(separator: "\n").count == 1)
     }
 
-    @Test func migrateNeverShowsThePassword() throws {
+    @Test func migrateNeverShowsThePassword() async throws {
         let (role, password) = try PostgresServer.passwordRole()
         let (host, port) = try server()
         let dir = try TemporaryDirectory()
@@ -94,7 +94,7 @@ import Testing
         try "CREATE TABLE qgather_pw_table (x int);".write(toFile: migrations + "/0001_a.sql", atomically: true, encoding: .utf8)
         for secret in [password, "Wrong-\(UUID().uuidString.prefix(8))"] {
             let uri = "postgresql://\(role):\(secret)@/qgather_test?host=\(host)&port=\(port)"
-            let result = try CLIRunner.run(["migrate", "--pg", uri, "--dir", migrations])
+            let result = try await CLIRunner.runOffPool(["migrate", "--pg", uri, "--dir", migrations])
             #expect(result.status != 0, "the role may not create tables in public: \(result.stdout)")
             #expect(!result.stdout.contains(secret) && !result.stderr.contains(secret), "\(result.stderr)")
             #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
@@ -102,7 +102,7 @@ import Testing
     }
 
     /// libpq quotes the text it cannot parse; qgather masks the password in it.
-    @Test func unparsableConninfoNeverShowsThePassword() throws {
+    @Test func unparsableConninfoNeverShowsThePassword() async throws {
         let secret = "Secret-\(UUID().uuidString.prefix(8))"
         let dir = try TemporaryDirectory()
         let batch = try dir.write("b.sql", "SELECT 1;")
@@ -116,13 +116,13 @@ import Testing
         ]
         for target in targets {
             for flags in [[], ["--format", "json", "--timing"]] {
-                let result = try CLIRunner.run([batch] + target + flags)
+                let result = try await CLIRunner.runOffPool([batch] + target + flags)
                 #expect(result.status == 3, "\(target): \(result.stderr)")
                 #expect(result.stderr.contains("bad connection string"), "\(target): \(result.stderr)")
                 #expect(!result.stderr.contains(secret) && !result.stdout.contains(secret), "\(target) shows the password: \(result.stderr)")
             }
         }
-        let migrate = try CLIRunner.run(["migrate", "--pg", "postgresql://bob:\(secret)@[::1", "--dir", "Migrations"])
+        let migrate = try await CLIRunner.runOffPool(["migrate", "--pg", "postgresql://bob:\(secret)@[::1", "--dir", "Migrations"])
         #expect(migrate.status == 3)
         #expect(!migrate.stderr.contains(secret), "\(migrate.stderr)")
     }

@@ -121,11 +121,11 @@ struct BadInputCase: Sendable, CustomTestStringConvertible {
 
 /// Runs one bad-input case and checks everything `BadInputCase` promises.
 enum BadInputCheck {
-    static func run(_ badCase: BadInputCase) throws {
+    static func run(_ badCase: BadInputCase) async throws {
         let workspace = try BadInputWorkspace()
         let arguments = try badCase.arguments(workspace)
         let before = DirectorySnapshot(workspace.root)
-        let result = try CLIRunner.run(arguments, stdin: workspace.stdin, timeout: max(60, badCase.maxSeconds * 2))
+        let result = try await CLIRunner.runOffPool(arguments, stdin: workspace.stdin, timeout: max(60, badCase.maxSeconds * 2))
         let after = DirectorySnapshot(workspace.root)
         verify(result, badCase, message: badCase.message(workspace))
         #expect(before == after, "\(badCase.name): the workspace changed: \(before.differences(from: after))")

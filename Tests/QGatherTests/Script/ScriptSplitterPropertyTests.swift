@@ -14,8 +14,9 @@ enum SplitInputKind: String, CaseIterable, Sendable {
 
 /// Seeded property-based tests of the splitter: `QGATHER_SPLITTER_CASES` inputs (default
 /// 100,000, spread over both dialects and the three kinds), from seed `QGATHER_SPLITTER_SEED`.
-/// `Fuzz/run-properties` runs many more. A failure prints the input's seed and text.
-@Suite struct ScriptSplitterPropertyTests {
+/// `Fuzz/run-properties` runs many more. A failure prints the input's seed and text. The cases
+/// run one at a time, each on a thread of its own, to leave the machine to the other tests.
+@Suite(.serialized) struct ScriptSplitterPropertyTests {
     static let totalCases = ProcessInfo.processInfo.environment["QGATHER_SPLITTER_CASES"].flatMap { Int($0) } ?? 100_000
     static let baseSeed = ProcessInfo.processInfo.environment["QGATHER_SPLITTER_SEED"].flatMap { UInt64($0) } ?? 0x5EED_0F_5B11_77E2
 
@@ -24,33 +25,47 @@ enum SplitInputKind: String, CaseIterable, Sendable {
                           "BEGIN", "END", "CASE", "ATOMIC", "CREATE TRIGGER t BEGIN", " ", "x", "-- name: z\n"]
 
     @Test(.timeLimit(.minutes(10)), arguments: [SQLDialect.sqlite, .postgres], SplitInputKind.allCases)
-    func generatedInputsKeepTheSplitProperties(dialect: SQLDialect, kind: SplitInputKind) {
+    func generatedInputsKeepTheSplitProperties(dialect: SQLDialect, kind: SplitInputKind) async {
         let cases = (Self.totalCases + 2 * SplitInputKind.allCases.count - 1) / (2 * SplitInputKind.allCases.count)
-        let kindIndex = UInt64(SplitInputKind.allCases.firstIndex(of: kind)!)
-        var failures = 0
+        // CPU-bound for seconds: on a thread of its own, not one of the cooperative pool's few.
+        let run = await withCheckedContinuation { (continuation: CheckedContinuation<PropertyRun, Never>) in
+            Thread { continuation.resume(returning: Self.run(dialect: dialect, kind: kind, cases: cases)) }.start()
+        }
+        for failure in run.failures { Issue.record(Comment(rawValue: failure)) }
+        // The inputs must exercise both outcomes: statements found, and unterminated constructs.
+        print("splitter properties, \(dialect) \(kind): \(cases) inputs, \(run.statements) statements, \(run.errors) unterminated")
+        switch kind {
+        case .model: #expect(run.errors == 0 && run.statements > cases)
+        case .mutated: #expect(run.errors > cases / 10 && run.statements > cases)
+        case .unterminated: #expect(run.errors == cases)
+        }
+    }
+
+    /// What checking a run of inputs found: up to five failures (with seed and input), and how
+    /// many statements and unterminated constructs the inputs held.
+    struct PropertyRun: Sendable {
+        var failures: [String] = []
         var statements = 0
         var errors = 0
+    }
+
+    static func run(dialect: SQLDialect, kind: SplitInputKind, cases: Int) -> PropertyRun {
+        let kindIndex = UInt64(SplitInputKind.allCases.firstIndex(of: kind)!)
+        var run = PropertyRun()
         for i in 0..<cases {
-            let seed = Self.baseSeed ^ (kindIndex << 56) ^ (dialect == .sqlite ? 0 : 1 << 48) ^ UInt64(i)
+            let seed = baseSeed ^ (kindIndex << 56) ^ (dialect == .sqlite ? 0 : 1 << 48) ^ UInt64(i)
             let (text, report): (String, SplitProperties.Report) = switch kind {
-            case .model: Self.checkModel(dialect: dialect, seed: seed)
-            case .mutated: Self.checkMutated(dialect: dialect, seed: seed)
-            case .unterminated: Self.checkUnterminated(dialect: dialect, seed: seed)
+            case .model: checkModel(dialect: dialect, seed: seed)
+            case .mutated: checkMutated(dialect: dialect, seed: seed)
+            case .unterminated: checkUnterminated(dialect: dialect, seed: seed)
             }
             if !report.problems.isEmpty {
-                failures += 1
-                Issue.record("seed \(seed) (\(dialect), \(kind)): \(report.problems.prefix(3).joined(separator: "; "))\ninput: \(text.debugDescription)")
-                if failures >= 5 { return }
+                run.failures.append("seed \(seed) (\(dialect), \(kind)): \(report.problems.prefix(3).joined(separator: "; "))\ninput: \(text.debugDescription)")
+                if run.failures.count >= 5 { return run }
             }
-            if let count = report.statements { statements += count } else { errors += 1 }
+            if let count = report.statements { run.statements += count } else { run.errors += 1 }
         }
-        // The inputs must exercise both outcomes: statements found, and unterminated constructs.
-        print("splitter properties, \(dialect) \(kind): \(cases) inputs, \(statements) statements, \(errors) unterminated")
-        switch kind {
-        case .model: #expect(errors == 0 && statements > cases)
-        case .mutated: #expect(errors > cases / 10 && statements > cases)
-        case .unterminated: #expect(errors == cases)
-        }
+        return run
     }
 
     /// A generated script must split into exactly the statements the generator recorded.
