@@ -14,16 +14,20 @@ final class PostgresConnection: DatabaseConnection {
     private let usable = Atomic<Bool>(true)
     private let pendingCancels = DispatchGroup()
     private let sessionMode: SessionMode
+    private let readOnly: Bool
 
-    private init(thread: ConnectionThread, handle: PostgresHandle, conninfo: PostgresConninfo, sessionMode: SessionMode) {
+    private init(thread: ConnectionThread, handle: PostgresHandle, conninfo: PostgresConninfo, sessionMode: SessionMode, readOnly: Bool) {
         self.thread = thread
         self.handle = handle
         self.conninfo = conninfo
         self.sessionMode = sessionMode
+        self.readOnly = readOnly
     }
 
-    /// Connects on a new thread and runs `setup` statements.
-    static func connect(_ conninfo: PostgresConninfo, setup: [String], sessionMode: SessionMode, threadName: String) async throws(DatabaseOpenError) -> PostgresConnection {
+    /// Connects on a new thread and runs `setup` statements. With `readOnly`, every query runs
+    /// with `default_transaction_read_only = on` (see `enforceReadOnly()`).
+    static func connect(_ conninfo: PostgresConninfo, setup: [String], sessionMode: SessionMode, readOnly: Bool = false,
+                        threadName: String) async throws(DatabaseOpenError) -> PostgresConnection {
         let displayName = conninfo.displayName
         let (thread, handle) = try await ConnectionThread.open(name: threadName, displayName: displayName) { () -> Result<PostgresHandle, DatabaseOpenError> in
             let parameters = conninfo.connectParameters
@@ -53,7 +57,7 @@ final class PostgresConnection: DatabaseConnection {
             }
             return .success(PostgresHandle(connection: connection, cancel: PQgetCancel(connection)))
         }
-        return PostgresConnection(thread: thread, handle: handle, conninfo: conninfo, sessionMode: sessionMode)
+        return PostgresConnection(thread: thread, handle: handle, conninfo: conninfo, sessionMode: sessionMode, readOnly: readOnly)
     }
 
     var isUsable: Bool { usable.load(ordering: .relaxed) }
@@ -88,6 +92,7 @@ final class PostgresConnection: DatabaseConnection {
         let connection = handle.connection
         let handle = self.handle
         let pendingCancels = self.pendingCancels
+        if let failure = enforceReadOnly() { return .failure(failure) }
         let stopReason = control.begin {
             // PQcancel blocks on a round trip to the server: send it from elsewhere, and make
             // this connection wait for it before it serves another query.
@@ -180,6 +185,26 @@ final class PostgresConnection: DatabaseConnection {
             return .failure(QueryControl.error(for: reason))
         }
         return outcome
+    }
+
+    /// `--read-only` rests on the session default `default_transaction_read_only`, which a query
+    /// may turn off for the queries after it on the same connection
+    /// (`SELECT set_config('default_transaction_read_only', 'off', false)`; `SET` itself is refused
+    /// before the batch runs, a function call is not). Before each query the setting is checked —
+    /// servers since PostgreSQL 14 report it with every change, so that costs no round trip — and
+    /// set again when it is not `on`. A connection where that fails serves no more queries.
+    private func enforceReadOnly() -> QueryError? {
+        guard readOnly else { return nil }
+        let connection = handle.connection
+        if let reported = PQparameterStatus(connection, "default_transaction_read_only"), String(cString: reported) == "on" { return nil }
+        let result = PQexec(connection, "SET default_transaction_read_only = on")
+        defer { PQclear(result) }
+        guard PQresultStatus(result) == PGRES_COMMAND_OK else {
+            usable.store(false, ordering: .relaxed)
+            let message = conninfo.scrub(String(cString: PQerrorMessage(connection)))
+            return QueryError(kind: .connectionLost, code: "25006", message: "cannot keep the session read-only: \(message)")
+        }
+        return nil
     }
 
     private func connectionError() -> QueryError {

@@ -42,6 +42,6 @@ public final class PostgresDriver: DatabaseDriver {
     public func connect() async throws(DatabaseOpenError) -> any DatabaseConnection {
         let n = counter.add(1, ordering: .relaxed).newValue
         let setup = (readOnly ? ["SET default_transaction_read_only = on"] : []) + initSQL
-        return try await PostgresConnection.connect(conninfo, setup: setup, sessionMode: sessionMode, threadName: "qg-pg-\(n)")
+        return try await PostgresConnection.connect(conninfo, setup: setup, sessionMode: sessionMode, readOnly: readOnly, threadName: "qg-pg-\(n)")
     }
 }
