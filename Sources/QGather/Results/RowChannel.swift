@@ -18,6 +18,7 @@ public final class RowChannel: Sendable {
     private struct State {
         var sink: (any RowStreamSink)?
         var columns: [Column]?
+        var started = false  // a result has started; outlives `columns`, which `finish()` drops
         var realRendering = RealRendering.sqlite
         var buffered: [RowChunk] = []
         var streamed = 0
@@ -37,6 +38,7 @@ public final class RowChannel: Sendable {
     public func start(columns: [Column], realRendering: RealRendering) {
         state.withLock { s in
             s.columns = columns
+            s.started = true
             s.realRendering = realRendering
             s.buffered.removeAll()
             s.sink?.begin(query, columns: columns, realRendering: realRendering)
@@ -72,14 +74,20 @@ public final class RowChannel: Sendable {
     }
 
     /// Driver, at the end: the rows still held (those not streamed) and how many were streamed.
+    /// The channel keeps nothing of the result afterwards: the gatherer holds a channel for every
+    /// query of the batch until it ends, so columns kept here grew the process by about a
+    /// hundred bytes per query run (a million-query soak: +110 MB between 10% and 100%).
     public func finish() -> (rows: [RowChunk], streamed: Int) {
         state.withLock { s in
-            defer { s.buffered = [] }
+            defer {
+                s.buffered = []
+                s.columns = nil
+            }
             s.finished = true
             return (s.buffered, s.streamed)
         }
     }
 
     /// Whether any result has started (so its columns reached or will reach the sink).
-    var hasStarted: Bool { state.withLock { $0.columns != nil } }
+    var hasStarted: Bool { state.withLock { $0.started } }
 }
