@@ -1,13 +1,14 @@
 import Synchronization
 
-/// How far the producer of an `OutcomeStream` may run ahead of its consumer: at most
-/// `capacity` delivered outcomes wait unread. The producer (one task) waits in `acquire()`;
-/// each outcome the consumer takes `release()`s one place; `close()` (the consumer went
-/// away) ends every wait for good.
+/// How far the producer of an `OutcomeStream` may run ahead of its consumer: it delivers only
+/// while fewer than `capacity` outcomes wait unread (a group of outcomes that became ready
+/// together goes in one piece, so the count may pass `capacity` by one group). The producer (one
+/// task) waits in `acquire(_:)`; the consumer `release(_:)`s what it takes; `close()` (the
+/// consumer went away) ends every wait for good.
 final class DeliveryWindow: Sendable {
     private struct State {
         var unread = 0
-        var waiter: CheckedContinuation<Void, Never>?
+        var waiter: (continuation: CheckedContinuation<Void, Never>, count: Int)?
         var closed = false
     }
 
@@ -18,30 +19,32 @@ final class DeliveryWindow: Sendable {
         self.capacity = max(1, capacity)
     }
 
-    /// Waits until fewer than `capacity` outcomes are unread, then counts one more.
-    func acquire() async {
+    /// Outcomes delivered and not yet taken by the consumer.
+    var unreadCount: Int { state.withLock { $0.unread } }
+
+    /// Waits until fewer than `capacity` outcomes are unread, then counts `count` more.
+    func acquire(_ count: Int = 1) async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let now: Bool = state.withLock { s in
                 if s.closed || s.unread < capacity {
-                    s.unread += 1
+                    s.unread += count
                     return true
                 }
-                s.waiter = continuation
+                s.waiter = (continuation, count)
                 return false
             }
             if now { continuation.resume() }
         }
     }
 
-    /// The consumer took an outcome: its place goes to the waiting producer, if any.
-    func release() {
+    /// The consumer took `count` outcomes: a waiting producer goes on once there is room.
+    func release(_ count: Int = 1) {
         let waiter: CheckedContinuation<Void, Never>? = state.withLock { s in
-            if let waiter = s.waiter {
-                s.waiter = nil
-                return waiter  // the place passes on: `unread` stays
-            }
-            s.unread -= 1
-            return nil
+            s.unread -= count
+            guard let waiter = s.waiter, s.unread < capacity else { return nil }
+            s.waiter = nil
+            s.unread += waiter.count
+            return waiter.continuation
         }
         waiter?.resume()
     }
@@ -51,7 +54,7 @@ final class DeliveryWindow: Sendable {
         let waiter: CheckedContinuation<Void, Never>? = state.withLock { s in
             s.closed = true
             defer { s.waiter = nil }
-            return s.waiter
+            return s.waiter?.continuation
         }
         waiter?.resume()
     }

@@ -34,15 +34,17 @@ public struct Gatherer: Sendable {
     /// they are read (its outcome then holds only the rows not streamed, `streamedRowCount` counts
     /// the others); later queries keep theirs until their turn.
     public func outcomes(_ batch: Batch, streamingRowsTo sink: (any RowStreamSink)? = nil) -> OutcomeStream {
-        let (stream, continuation) = AsyncStream.makeStream(of: QueryOutcome.self)
+        let (stream, continuation) = AsyncStream.makeStream(of: [QueryOutcome].self)
         let channels = Self.channels(for: batch, streaming: sink != nil)
-        let window = DeliveryWindow(capacity: options.jobs)
+        // A pipeline delivers up to its depth of outcomes at once: room for them keeps the
+        // connections busy while the reader catches up.
+        let window = DeliveryWindow(capacity: options.jobs + (pool.driver.supportsPipelining ? PipelinePlanner.maxDepth : 0))
         let task = Task {
             // Delivery through the stream is asynchronous: the consumer's iterator hands each
             // query's rows to the sink once the consumer has taken every earlier outcome.
-            await run(batch, channels: channels, attachNext: nil) { outcome in
-                await window.acquire()
-                continuation.yield(outcome)
+            await run(batch, channels: channels, attachNext: nil) { ready in
+                await window.acquire(ready.count)
+                continuation.yield(ready)
             }
             continuation.finish()
         }
@@ -62,11 +64,14 @@ public struct Gatherer: Sendable {
         let channels = Self.channels(for: batch, streaming: sink != nil)
         let attach: ((Int) -> Void)? = sink.map { sink in { index in channels[index]?.attach(sink) } }
         attach?(0)
-        await run(batch, channels: channels, attachNext: attach, deliver: deliver)
+        await run(batch, channels: channels, attachNext: attach) { ready in
+            for outcome in ready { await deliver(outcome) }
+        }
     }
 
-    /// The core: `attachNext(i)` is called once outcome *i − 1* has been delivered (synchronously).
-    private func run(_ batch: Batch, channels: [RowChannel?], attachNext: ((Int) -> Void)?, deliver: (QueryOutcome) async -> Void) async {
+    /// The core: `deliver` gets the outcomes that became ready together, in input order;
+    /// `attachNext(i)` is called once outcome *i − 1* has been delivered (synchronously).
+    private func run(_ batch: Batch, channels: [RowChannel?], attachNext: ((Int) -> Void)?, deliver: ([QueryOutcome]) async -> Void) async {
         let queries = batch.queries
         guard !queries.isEmpty else { return }
         let session: QuerySession
@@ -74,11 +79,11 @@ public struct Gatherer: Sendable {
             session = try await QuerySession.start(options, shared: pool, queryCount: queries.count)
         } catch {
             // The session (a snapshot, say) could not be set up: every query fails with its reason.
-            for query in queries {
+            await deliver(queries.map { query in
                 var failure = error
                 failure.attach(to: query)
-                await deliver(QueryOutcome(query: query, result: .failed(failure)))
-            }
+                return QueryOutcome(query: query, result: .failed(failure))
+            })
             return
         }
         let pool = session.pool
@@ -91,30 +96,43 @@ public struct Gatherer: Sendable {
         var nextToDeliver = 0
         var stopped = false
 
-        await withTaskGroup(of: QueryOutcome.self) { group in
+        var planner = PipelinePlanner(driver: pool.driver, options: options)
+        await withTaskGroup(of: [QueryOutcome].self) { group in
             var nextToStart = 0
-            while nextToStart < min(jobs, queries.count) {
-                let query = queries[nextToStart]
-                let channel = channels[nextToStart]
-                group.addTask { await runWithRetries(query, channel: channel, pool: pool, batchStart: batchStart, clock: clock) }
-                nextToStart += 1
+            func startNext() {
+                let run = planner.nextRun(of: queries, from: nextToStart, jobs: jobs)
+                nextToStart = run.upperBound
+                if run.count == 1 {
+                    let query = queries[run.lowerBound]
+                    let channel = channels[run.lowerBound]
+                    group.addTask { [await runWithRetries(query, channel: channel, pool: pool, batchStart: batchStart, clock: clock)] }
+                } else {
+                    let runQueries = Array(queries[run])
+                    let runChannels = Array(channels[run])
+                    group.addTask { await runPipelined(runQueries, channels: runChannels, pool: pool, batchStart: batchStart, clock: clock) }
+                }
             }
-            while let outcome = await group.next() {
-                pending[outcome.query.index] = outcome
-                options.onEvent?(.finished(outcome))
-                if options.policy == .failFast, !stopped, outcome.status == .error {
+            for _ in 0..<min(jobs, queries.count) { startNext() }
+            while let finished = await group.next() {
+                var failed = false
+                for outcome in finished {
+                    pending[outcome.query.index] = outcome
+                    options.onEvent?(.finished(outcome))
+                    failed = failed || outcome.status == .error
+                }
+                planner.record(count: finished.count, elapsed: finished.reduce(.zero) { $0 + ($1.duration ?? .zero) }, failed: failed)
+                if options.policy == .failFast, !stopped, failed {
                     stopped = true
                     group.cancelAll()
                 }
-                if !stopped && !Task.isCancelled && nextToStart < queries.count {
-                    let query = queries[nextToStart]
-                    let channel = channels[nextToStart]
-                    group.addTask { await runWithRetries(query, channel: channel, pool: pool, batchStart: batchStart, clock: clock) }
-                    nextToStart += 1
-                }
-                while let ready = pending.removeValue(forKey: nextToDeliver) {
-                    await deliver(ready)
+                if !stopped && !Task.isCancelled && nextToStart < queries.count { startNext() }
+                var ready: [QueryOutcome] = []
+                while let outcome = pending.removeValue(forKey: nextToDeliver) {
+                    ready.append(outcome)
                     nextToDeliver += 1
+                }
+                if !ready.isEmpty {
+                    await deliver(ready)
                     // The next query is now at the head of the output order: its rows may stream.
                     if nextToDeliver < queries.count { attachNext?(nextToDeliver) }
                 }
@@ -122,13 +140,15 @@ public struct Gatherer: Sendable {
         }
         await session.finish()
         // Queries never started (fail-fast or cancellation) are reported as cancelled, in order.
+        var rest: [QueryOutcome] = []
         while nextToDeliver < queries.count {
             let stored = pending.removeValue(forKey: nextToDeliver)
             let outcome = stored ?? QueryOutcome(query: queries[nextToDeliver], result: .cancelled)
             if stored == nil { options.onEvent?(.finished(outcome)) }
-            await deliver(outcome)
+            rest.append(outcome)
             nextToDeliver += 1
         }
+        if !rest.isEmpty { await deliver(rest) }
     }
 
     /// Runs a query, again after a transient failure if it only reads and retries are allowed.
@@ -154,14 +174,64 @@ public struct Gatherer: Sendable {
         let connection: any DatabaseConnection
         do {
             connection = try await pool.lease()
-        } catch is CancellationError {
-            return QueryOutcome(query: query, result: .cancelled)
         } catch {
-            let message = (error as? DatabaseOpenError)?.description ?? "\(error)"
-            return QueryOutcome(query: query, result: .failed(QueryError(kind: .connectionLost, code: "connect", message: message, query: query)))
+            return Self.leaseFailure(error, for: query)
         }
         defer { pool.release(connection) }
+        return await run(query, on: connection, channel: channel, batchStart: batchStart, clock: clock)
+    }
 
+    /// Runs `queries` as one pipeline on one connection (see `PipelinePlanner`).
+    private func runPipelined(_ queries: [Query], channels: [RowChannel?], pool: ConnectionPool, batchStart: ContinuousClock.Instant,
+                              clock: ContinuousClock) async -> [QueryOutcome] {
+        if Task.isCancelled { return queries.map { QueryOutcome(query: $0, result: .cancelled) } }
+        let connection: any DatabaseConnection
+        do {
+            connection = try await pool.lease()
+        } catch {
+            return queries.map { Self.leaseFailure(error, for: $0) }
+        }
+        guard let pipelining = connection as? any PipeliningConnection else {
+            defer { pool.release(connection) }
+            var outcomes: [QueryOutcome] = []
+            for (query, channel) in zip(queries, channels) {
+                outcomes.append(await run(query, on: connection, channel: channel, batchStart: batchStart, clock: clock))
+            }
+            return outcomes
+        }
+        let sent = clock.now
+        for query in queries { options.onEvent?(.started(query, at: sent - batchStart)) }
+        let results = await pipelining.executePipeline(queries, channels: channels, control: QueryControl())
+        pool.release(connection)
+        var outcomes: [QueryOutcome] = []
+        for (index, item) in results.enumerated() {
+            guard item.reachedServer else {
+                // The connection broke before the server got to it: it runs on another one, as
+                // it would have without the pipeline.
+                outcomes.append(await runOne(queries[index], channel: channels[index], pool: pool, batchStart: batchStart, clock: clock))
+                continue
+            }
+            let result: QueryOutcome.Result
+            switch item.result {
+            case .success(let rows): result = .rows(rows)
+            case .failure(let error): result = error.kind == .cancelled ? .cancelled : .failed(error)
+            }
+            outcomes.append(QueryOutcome(query: queries[index], result: result, startOffset: item.started - batchStart,
+                                         duration: item.ended - item.started))
+        }
+        return outcomes
+    }
+
+    /// The outcome of a query that got no connection.
+    private static func leaseFailure(_ error: any Error, for query: Query) -> QueryOutcome {
+        if error is CancellationError { return QueryOutcome(query: query, result: .cancelled) }
+        let message = (error as? DatabaseOpenError)?.description ?? "\(error)"
+        return QueryOutcome(query: query, result: .failed(QueryError(kind: .connectionLost, code: "connect", message: message, query: query)))
+    }
+
+    /// Runs `query` on a leased `connection`, with its timeout.
+    private func run(_ query: Query, on connection: any DatabaseConnection, channel: RowChannel?, batchStart: ContinuousClock.Instant,
+                     clock: ContinuousClock) async -> QueryOutcome {
         let control = QueryControl()
         var timer: DispatchWorkItem?
         if let timeout = options.timeout {

@@ -2,7 +2,9 @@
 public struct OutcomeStream: AsyncSequence, Sendable {
     /// Each element is one query's outcome; they arrive in input order.
     public typealias Element = QueryOutcome
-    let stream: AsyncStream<QueryOutcome>
+    /// Outcomes travel in groups that became ready together: one wake-up of the consumer per
+    /// group rather than per outcome, which matters when a pipeline returns dozens at once.
+    let stream: AsyncStream<[QueryOutcome]>
     let task: Task<Void, Never>
     let window: DeliveryWindow
     let channels: [RowChannel?]
@@ -21,20 +23,38 @@ public struct OutcomeStream: AsyncSequence, Sendable {
 
     /// Yields outcomes in input order; asking for the next one lets that query's rows stream.
     public struct Iterator: AsyncIteratorProtocol {
-        var base: AsyncStream<QueryOutcome>.Iterator
+        var base: AsyncStream<[QueryOutcome]>.Iterator
         let window: DeliveryWindow
         let channels: [RowChannel?]
         let sink: (any RowStreamSink)?
         var nextIndex = 0
+        var received: [QueryOutcome] = []
+        var receivedHead = 0
 
         /// The next outcome, or nil when the batch is done.
         public mutating func next() async -> QueryOutcome? {
+            await next(isolation: nil)
+        }
+
+        /// The next outcome, or nil when the batch is done, waiting on `actor`'s executor (a
+        /// consumer isolated to an actor then never hops off it between outcomes).
+        public mutating func next(isolation actor: isolated (any Actor)?) async -> QueryOutcome? {
             // The consumer has finished with every earlier outcome: this query may now stream.
             if let sink, nextIndex < channels.count { channels[nextIndex]?.attach(sink) }
-            guard let outcome = await base.next() else { return nil }
-            window.release()  // the batch may deliver one more
+            if receivedHead == received.count {
+                guard let group = await base.next(isolation: actor) else { return nil }
+                received = group
+                receivedHead = 0
+            }
+            let outcome = received[receivedHead]
+            receivedHead += 1
+            window.release()  // the batch may deliver more
             nextIndex = outcome.query.index + 1
             return outcome
         }
+
+        /// Whether another outcome is already waiting, so `next()` returns without suspending:
+        /// a consumer may hold back flushing its output until this is false.
+        public var hasReadyOutcome: Bool { receivedHead < received.count || window.unreadCount > 0 }
     }
 }

@@ -29,7 +29,20 @@ public enum StatementKind {
     /// Whether `sql` only reads: a SELECT, VALUES, TABLE, SHOW or EXPLAIN without ANALYZE, or a
     /// WITH query with no data-changing statement inside. Only such queries are retried.
     public static func isReadOnly(_ sql: String, dialect: SQLDialect) -> Bool {
-        let words = words(of: sql, dialect: dialect)
+        isReadOnly(words: words(of: sql, dialect: dialect))
+    }
+
+    /// Whether `sql` is exactly one read-only statement: what may share a pipeline with others
+    /// (the extended protocol takes one statement per query, and a write must never run after
+    /// a fail-fast error just because it was already sent).
+    static func isSingleRead(_ sql: String, dialect: SQLDialect) -> Bool {
+        var lexer = Lexer(bytes: Array(sql.utf8), dialect: dialect, file: "")
+        lexer.collectWords = true
+        guard let statements = try? lexer.statements(firstIndex: 0), statements.count == 1 else { return false }
+        return isReadOnly(words: lexer.words)
+    }
+
+    private static func isReadOnly(words: [String]) -> Bool {
         guard let first = words.first else { return false }
         let writes: Set<String> = ["INSERT", "UPDATE", "DELETE", "MERGE", "REPLACE", "CREATE", "DROP", "ALTER", "TRUNCATE", "COPY", "INTO"]
         switch first {

@@ -28,20 +28,10 @@ struct BatchPrinter {
         let stream = database.outcomes(batch, options: options, streamingRowsTo: rowStream)
         let signals = SignalWatcher { stream.cancel() }
         let reporter = tracker.map { ProgressReporter(tracker: $0, console: console) }
-        var timings: [TimingReport.Entry] = []  // rows are written and dropped; only timings are kept
-        var failed = 0
-        var cancelled = 0
 
         await console.begin()
-        for await outcome in stream {
-            await console.deliver(outcome)
-            switch outcome.status {
-            case .ok: break
-            case .error: failed += 1
-            case .cancelled: cancelled += 1
-            }
-            if timing || timingJSON != nil { timings.append(TimingReport.Entry(outcome)) }
-        }
+        let tally = await console.deliverAll(stream, keepTimings: timing || timingJSON != nil)
+        let (timings, failed, cancelled) = (tally.timings, tally.failed, tally.cancelled)
         let wall = clock.now - started
         await reporter?.stop()
         await console.end(wall: wall)

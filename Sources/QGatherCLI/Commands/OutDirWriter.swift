@@ -74,7 +74,7 @@ struct OutDirWriter: OutcomeSink {
 
     mutating func begin() throws(OutputError) {}
 
-    mutating func write(_ outcome: QueryOutcome) throws(OutputError) {
+    mutating func write(_ outcome: QueryOutcome, flush: Bool) throws(OutputError) {
         let name = fileNames[outcome.query.index]
         var written: String?
         if outcome.status == .ok {

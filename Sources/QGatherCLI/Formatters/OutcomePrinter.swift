@@ -20,11 +20,12 @@ final class OutcomePrinter: RowStreamSink, @unchecked Sendable {
         lock.withLock { formatter.begin(into: output) }
     }
 
-    /// Writes an outcome and flushes, so each result shows as soon as it is ready.
-    func write(_ outcome: QueryOutcome) {
+    /// Writes an outcome; `flush` sends it out at once (a result shows as soon as it is ready,
+    /// unless the next one is ready too).
+    func write(_ outcome: QueryOutcome, flush: Bool = true) {
         lock.withLock {
             formatter.write(outcome, into: output)
-            output.flush()
+            if flush { output.flush() }
         }
     }
 

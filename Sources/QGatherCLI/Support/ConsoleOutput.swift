@@ -1,6 +1,16 @@
 import Foundation
 import QGather
 
+/// What the end of a run needs to know of its outcomes (their rows are written and dropped).
+struct DeliveryTally: Sendable {
+    /// Queries that failed.
+    var failed = 0
+    /// Queries cancelled.
+    var cancelled = 0
+    /// Each query's timing, when `--timing` or `--timing-json` asks for them.
+    var timings: [TimingReport.Entry] = []
+}
+
 /// The one writer of a batch run: results (through its `OutcomeSink`), error lines, the
 /// progress line and the final reports all go through this actor.
 ///
@@ -32,10 +42,28 @@ actor ConsoleOutput {
     }
 
     /// Writes one outcome, in input order, and reports a failed query on stderr.
-    func deliver(_ outcome: QueryOutcome) {
+    func deliver(_ outcome: QueryOutcome, flush: Bool = true) {
         if sink.writesToStdout && stdoutIsTerminal { clearProgress() }
-        attempt { (sink: inout any OutcomeSink) throws(OutputError) in try sink.write(outcome) }
+        attempt { (sink: inout any OutcomeSink) throws(OutputError) in try sink.write(outcome, flush: flush) }
         if case .failed(let error) = outcome.result { printError(error.description) }
+    }
+
+    /// Writes every outcome of `stream` as it arrives, in order, and counts them. The loop runs
+    /// on this actor's executor, so outcomes that are already waiting are written one after the
+    /// other with no hop between threads, and output is flushed only when none is waiting.
+    func deliverAll(_ stream: OutcomeStream, keepTimings: Bool) async -> DeliveryTally {
+        var tally = DeliveryTally()
+        var outcomes = stream.makeAsyncIterator()
+        while let outcome = await outcomes.next(isolation: self) {
+            deliver(outcome, flush: !outcomes.hasReadyOutcome)
+            switch outcome.status {
+            case .ok: break
+            case .error: tally.failed += 1
+            case .cancelled: tally.cancelled += 1
+            }
+            if keepTimings { tally.timings.append(TimingReport.Entry(outcome)) }
+        }
+        return tally
     }
 
     /// Ends the output (closing `]`, `summary.json`).

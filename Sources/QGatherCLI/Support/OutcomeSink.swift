@@ -5,8 +5,9 @@ import QGather
 protocol OutcomeSink {
     /// Called once before the first outcome.
     mutating func begin() throws(OutputError)
-    /// Called for each outcome, in input order.
-    mutating func write(_ outcome: QueryOutcome) throws(OutputError)
+    /// Called for each outcome, in input order; `flush` is false when the next one is already
+    /// waiting (buffered output then goes out in fewer, larger writes).
+    mutating func write(_ outcome: QueryOutcome, flush: Bool) throws(OutputError)
     /// Called once after the last outcome, with the batch's wall time.
     mutating func end(wall: Duration) throws(OutputError)
     /// Whether what this sink writes lands on standard output.
@@ -29,7 +30,8 @@ struct OutputError: Error, CustomStringConvertible {
     var description: String { "\(path): cannot write: \(reason)" }
 }
 
-/// The formatted outcomes on standard output, flushed after each query. The head query's rows
+/// The formatted outcomes on standard output, flushed after each query that is not immediately
+/// followed by another. The head query's rows
 /// may also arrive through `rowStream` from a connection's thread; one lock orders both.
 struct StdoutSink: OutcomeSink {
     private let printer: OutcomePrinter
@@ -46,8 +48,8 @@ struct StdoutSink: OutcomeSink {
         printer.begin()
     }
 
-    mutating func write(_ outcome: QueryOutcome) throws(OutputError) {
-        printer.write(outcome)
+    mutating func write(_ outcome: QueryOutcome, flush: Bool) throws(OutputError) {
+        printer.write(outcome, flush: flush)
     }
 
     mutating func end(wall: Duration) throws(OutputError) {

@@ -8,11 +8,11 @@ import Synchronization
 /// connection waits for that request to complete before it serves another query, so a late
 /// cancel can never hit the next query.
 final class PostgresConnection: DatabaseConnection {
-    private let thread: ConnectionThread
-    private let handle: PostgresHandle
+    let thread: ConnectionThread
+    let handle: PostgresHandle
     private let conninfo: PostgresConninfo
-    private let usable = Atomic<Bool>(true)
-    private let pendingCancels = DispatchGroup()
+    let usable = Atomic<Bool>(true)
+    let pendingCancels = DispatchGroup()
     private let sessionMode: SessionMode
     private let readOnly: Bool
 
@@ -90,12 +90,29 @@ final class PostgresConnection: DatabaseConnection {
     /// Sends the query, collects its results and leaves the connection idle (or marks it broken).
     private func runOnThread(_ query: Query, control: QueryControl, channel: RowChannel?, holdTransaction: Bool = false) -> Result<RowSet, QueryError> {
         let connection = handle.connection
+        if let failure = enforceReadOnly() { return .failure(failure) }
+        if let stopReason = control.begin(interrupt: cancelRequest()) { return .failure(QueryControl.error(for: stopReason)) }
+
+        var outcome: Result<RowSet, QueryError>
+        if PostgresParameters.send(query, on: connection) == 0 {
+            outcome = .failure(connectionError())
+        } else {
+            // With a channel, rows arrive one result per row (single-row mode) and leave in chunks.
+            if channel != nil { PQsetSingleRowMode(connection) }
+            outcome = collectResults(of: query, channel: channel)
+        }
+        let reason = control.end()
+        pendingCancels.wait()  // a cancel in flight must land before the next query is sent
+        return settle(outcome, stopReason: reason, holdTransaction: holdTransaction)
+    }
+
+    /// The action that interrupts the running query: `PQcancel` blocks on a round trip to the
+    /// server, so it is sent from elsewhere, and this connection waits for it (`pendingCancels`)
+    /// before it serves another query.
+    func cancelRequest() -> @Sendable () -> Void {
         let handle = self.handle
         let pendingCancels = self.pendingCancels
-        if let failure = enforceReadOnly() { return .failure(failure) }
-        let stopReason = control.begin {
-            // PQcancel blocks on a round trip to the server: send it from elsewhere, and make
-            // this connection wait for it before it serves another query.
+        return {
             guard handle.cancel != nil else { return }
             pendingCancels.enter()
             DispatchQueue.global().async {
@@ -104,64 +121,75 @@ final class PostgresConnection: DatabaseConnection {
                 pendingCancels.leave()
             }
         }
-        if let stopReason { return .failure(QueryControl.error(for: stopReason)) }
+    }
 
-        var outcome: Result<RowSet, QueryError>
-        if PostgresParameters.send(query, on: connection) == 0 {
-            outcome = .failure(connectionError())
-        } else {
-            outcome = .success(RowSet(columns: [], rows: [], rowsAffected: 0, realRendering: .postgres))
-            // With a channel, rows arrive one result per row (single-row mode) and leave in chunks.
-            if channel != nil { PQsetSingleRowMode(connection) }
-            var failure: QueryError?
-            var streaming: (columns: [Column], kinds: [RowChunk.Kind], chunk: RowChunk)?
-            while let result = PQgetResult(connection) {
-                defer { PQclear(result) }
-                switch PQresultStatus(result) {
-                case PGRES_SINGLE_TUPLE:
-                    guard let channel, failure == nil else { continue }
-                    if streaming == nil {
-                        let (columns, kinds) = PostgresResultDecoder.columns(of: result)
-                        channel.start(columns: columns, realRendering: .postgres)
-                        streaming = (columns, kinds, RowChunk(columnCount: columns.count))
-                    }
-                    PostgresResultDecoder.append(rowsOf: result, kinds: streaming!.kinds, to: &streaming!.chunk)
-                    if streaming!.chunk.rowCount >= 1024 {
-                        channel.push(streaming!.chunk)
-                        streaming!.chunk = RowChunk(columnCount: streaming!.columns.count)
-                    }
-                case PGRES_TUPLES_OK:
-                    guard failure == nil else { continue }
-                    if let channel {
-                        // The end of a result set in single-row mode (it holds no rows itself).
-                        let columns = streaming?.columns ?? PostgresResultDecoder.columns(of: result).0
-                        if streaming == nil { channel.start(columns: columns, realRendering: .postgres) }
-                        if let chunk = streaming?.chunk, !chunk.isEmpty { channel.push(chunk) }
-                        streaming = nil
-                        let (held, streamed) = channel.finish()
-                        outcome = .success(RowSet(columns: columns, chunks: held, realRendering: .postgres, streamedRowCount: streamed))
-                    } else {
-                        outcome = .success(PostgresResultDecoder.rows(of: result))
-                    }
-                case PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
-                    if failure == nil {
-                        let tuples = String(cString: PQcmdTuples(result))
-                        outcome = .success(RowSet(columns: [], rows: [], rowsAffected: Int(tuples) ?? 0, realRendering: .postgres))
-                    }
-                case PGRES_COPY_IN, PGRES_COPY_OUT, PGRES_COPY_BOTH:
-                    failure = QueryError(kind: .database, code: "0A000", message: "COPY is not supported in a batch")
-                    PQputCopyEnd(connection, "COPY is not supported by qgather")
-                default:
-                    if let channel, let chunk = streaming?.chunk, !chunk.isEmpty { channel.push(chunk) }
-                    streaming = nil
-                    if failure == nil { failure = PostgresResultDecoder.error(of: result, sql: query.sql, scrub: conninfo.scrub) }
+    /// Reads one query's results until `PQgetResult` returns NULL. With a `channel`, rows go
+    /// through it (in chunks from single-row mode, or in one piece from a whole result).
+    func collectResults(of query: Query, channel: RowChannel?) -> Result<RowSet, QueryError> {
+        let connection = handle.connection
+        var outcome: Result<RowSet, QueryError> = .success(RowSet(columns: [], rows: [], rowsAffected: 0, realRendering: .postgres))
+        var failure: QueryError?
+        var streaming: (columns: [Column], kinds: [RowChunk.Kind], chunk: RowChunk)?
+        while let result = PQgetResult(connection) {
+            defer { PQclear(result) }
+            switch PQresultStatus(result) {
+            case PGRES_SINGLE_TUPLE:
+                guard let channel, failure == nil else { continue }
+                if streaming == nil {
+                    let (columns, kinds) = PostgresResultDecoder.columns(of: result)
+                    channel.start(columns: columns, realRendering: .postgres)
+                    streaming = (columns, kinds, RowChunk(columnCount: columns.count))
                 }
+                PostgresResultDecoder.append(rowsOf: result, kinds: streaming!.kinds, to: &streaming!.chunk)
+                if streaming!.chunk.rowCount >= 1024 {
+                    channel.push(streaming!.chunk)
+                    streaming!.chunk = RowChunk(columnCount: streaming!.columns.count)
+                }
+            case PGRES_TUPLES_OK:
+                guard failure == nil else { continue }
+                if let channel {
+                    let columns: [Column]
+                    if let current = streaming {
+                        // The end of a result set in single-row mode (it holds no rows itself).
+                        if !current.chunk.isEmpty { channel.push(current.chunk) }
+                        columns = current.columns
+                    } else {
+                        // A whole result (pipeline mode, or a result without rows): its rows in one piece.
+                        let (resultColumns, kinds) = PostgresResultDecoder.columns(of: result)
+                        channel.start(columns: resultColumns, realRendering: .postgres)
+                        var chunk = RowChunk(columnCount: resultColumns.count)
+                        PostgresResultDecoder.append(rowsOf: result, kinds: kinds, to: &chunk)
+                        if !chunk.isEmpty { channel.push(chunk) }
+                        columns = resultColumns
+                    }
+                    streaming = nil
+                    let (held, streamed) = channel.finish()
+                    outcome = .success(RowSet(columns: columns, chunks: held, realRendering: .postgres, streamedRowCount: streamed))
+                } else {
+                    outcome = .success(PostgresResultDecoder.rows(of: result))
+                }
+            case PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
+                if failure == nil {
+                    let tuples = String(cString: PQcmdTuples(result))
+                    outcome = .success(RowSet(columns: [], rows: [], rowsAffected: Int(tuples) ?? 0, realRendering: .postgres))
+                }
+            case PGRES_COPY_IN, PGRES_COPY_OUT, PGRES_COPY_BOTH:
+                failure = QueryError(kind: .database, code: "0A000", message: "COPY is not supported in a batch")
+                PQputCopyEnd(connection, "COPY is not supported by qgather")
+            default:
+                if let channel, let chunk = streaming?.chunk, !chunk.isEmpty { channel.push(chunk) }
+                streaming = nil
+                if failure == nil { failure = PostgresResultDecoder.error(of: result, sql: query.sql, scrub: conninfo.scrub) }
             }
-            if let failure { outcome = .failure(failure) }
         }
-        let reason = control.end()
-        pendingCancels.wait()  // a cancel in flight must land before the next query is sent
+        if let failure { outcome = .failure(failure) }
+        return outcome
+    }
 
+    /// After a query: a broken connection is marked so, a transaction left open is rolled back
+    /// (or the connection retired), and a server-side cancel is reported as the stop that caused it.
+    func settle(_ outcome: Result<RowSet, QueryError>, stopReason: QueryControl.StopReason?, holdTransaction: Bool = false) -> Result<RowSet, QueryError> {
+        let connection = handle.connection
         if PQstatus(connection) != CONNECTION_OK {
             usable.store(false, ordering: .relaxed)
             if case .failure(var error) = outcome {
@@ -170,21 +198,24 @@ final class PostgresConnection: DatabaseConnection {
             }
             return .failure(connectionError())
         }
-        if sessionMode == .snapshot {
-            // A snapshot transaction that failed or ended cannot serve further queries consistently.
-            if PQtransactionStatus(connection) != PQTRANS_INTRANS { usable.store(false, ordering: .relaxed) }
-        } else if sessionMode == .autocommit && !holdTransaction && PQtransactionStatus(connection) != PQTRANS_IDLE {
-            // Never hand out a connection in a transaction (a failed or cancelled one included).
-            PQclear(PQexec(connection, "ROLLBACK"))
-            if sessionMode == .snapshot {
-            // A snapshot transaction that failed or ended cannot serve further queries consistently.
-            if PQtransactionStatus(connection) != PQTRANS_INTRANS { usable.store(false, ordering: .relaxed) }
-        } else if sessionMode == .autocommit && !holdTransaction && PQtransactionStatus(connection) != PQTRANS_IDLE { usable.store(false, ordering: .relaxed) }
-        }
-        if case .failure(let error) = outcome, error.code == "57014", let reason {
-            return .failure(QueryControl.error(for: reason))
+        endOpenTransaction(holdTransaction: holdTransaction)
+        if case .failure(let error) = outcome, error.code == "57014", let stopReason {
+            return .failure(QueryControl.error(for: stopReason))
         }
         return outcome
+    }
+
+    /// Never hands out a connection in a transaction it should not be in: an autocommit
+    /// connection left in one (a failed or cancelled one included) rolls it back, and a snapshot
+    /// connection whose transaction failed or ended is retired.
+    func endOpenTransaction(holdTransaction: Bool) {
+        let connection = handle.connection
+        if sessionMode == .snapshot {
+            if PQtransactionStatus(connection) != PQTRANS_INTRANS { usable.store(false, ordering: .relaxed) }
+        } else if sessionMode == .autocommit && !holdTransaction && PQtransactionStatus(connection) != PQTRANS_IDLE {
+            PQclear(PQexec(connection, "ROLLBACK"))
+            if PQtransactionStatus(connection) != PQTRANS_IDLE { usable.store(false, ordering: .relaxed) }
+        }
     }
 
     /// `--read-only` rests on the session default `default_transaction_read_only`, which a query
@@ -207,7 +238,7 @@ final class PostgresConnection: DatabaseConnection {
         return nil
     }
 
-    private func connectionError() -> QueryError {
+    func connectionError() -> QueryError {
         usable.store(false, ordering: .relaxed)
         let message = conninfo.scrub(String(cString: PQerrorMessage(handle.connection)))
         return QueryError(kind: .connectionLost, code: "08006", message: message.isEmpty ? "connection to server lost" : message)

@@ -1,13 +1,12 @@
 import Synchronization
 
 /// Opens libpq connections to one PostgreSQL database.
-public final class PostgresDriver: DatabaseDriver {
+public final class PostgresDriver: DatabaseDriver, PipelineCapableDriver {
     private let conninfo: PostgresConninfo
     private let counter = Atomic<Int>(0)
     /// Statements run on every new connection (`SET search_path = ...`).
     public let initSQL: [String]
 
-    /// Parses `conninfo` (keyword/value, `postgresql://` URI, or empty for libpq defaults).
     /// Whether sessions run with `default_transaction_read_only = on`.
     public let readOnly: Bool
     private let sessionMode: SessionMode
@@ -37,6 +36,10 @@ public final class PostgresDriver: DatabaseDriver {
     public var dialect: SQLDialect { .postgres }
     /// The target for messages (a PostgreSQL password never appears).
     public var displayName: String { conninfo.displayName }
+
+    /// Read-only statements of an autocommit batch may share a pipeline; not under `--read-only`,
+    /// where the session setting is re-checked before every query (`enforceReadOnly`).
+    var pipelining: Bool { sessionMode == .autocommit && !readOnly }
 
     /// Opens a new connection on its own thread.
     public func connect() async throws(DatabaseOpenError) -> any DatabaseConnection {

@@ -5,14 +5,19 @@ import QGatherCLibPQ
 /// Values travel as text with no declared type, so the server gives each the type its context
 /// expects; nothing is ever interpolated into the SQL.
 enum PostgresParameters {
-    /// Sends `query` on `connection`; returns libpq's 1 (sent) or 0 (failed).
-    static func send(_ query: Query, on connection: OpaquePointer) -> Int32 {
+    /// Sends `query` on `connection`; returns libpq's 1 (sent) or 0 (failed). `extended` sends
+    /// even a query without parameters through the extended protocol, as pipeline mode requires
+    /// (which then takes a single statement).
+    static func send(_ query: Query, on connection: OpaquePointer, extended: Bool = false) -> Int32 {
+        func sendUnbound() -> Int32 {
+            extended ? PQsendQueryParams(connection, query.sql, 0, nil, nil, nil, nil, 0) : PQsendQuery(connection, query.sql)
+        }
         let placeholders = SQLPlaceholder.find(in: query.sql, dialect: .postgres)
-        guard !placeholders.isEmpty else { return PQsendQuery(connection, query.sql) }
+        guard !placeholders.isEmpty else { return sendUnbound() }
         let names = SQLPlaceholder.names(placeholders)
         guard names.allSatisfy({ query.parameters[$0] != nil }) else {
             // Binding NULL would hide the mistake: send the SQL unchanged and let the server reject `:name`.
-            return PQsendQuery(connection, query.sql)
+            return sendUnbound()
         }
         let sql = rewrite(query.sql, placeholders: placeholders, names: names)
         let texts = names.map { text(of: query.parameters[$0]!) }
@@ -37,6 +42,11 @@ enum PostgresParameters {
         }
         out += bytes[cursor...]
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Roughly how many bytes sending `query` puts on the wire.
+    static func wireSize(of query: Query) -> Int {
+        query.sql.utf8.count + query.parameters.values.reduce(0) { $0 + (text(of: $1)?.utf8.count ?? 0) + 8 } + 64
     }
 
     /// The text form of a parameter value; NULL is `nil`.

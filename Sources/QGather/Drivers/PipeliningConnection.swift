@@ -1,0 +1,35 @@
+/// One query's result from a pipeline, with the time the connection spent on it.
+struct PipelinedResult: Sendable {
+    /// The rows, or the error (attached to its query).
+    var result: Result<RowSet, QueryError>
+    /// When the query's turn began: the pipeline was sent, or the previous query's results ended.
+    var started: ContinuousClock.Instant
+    /// When its results ended.
+    var ended: ContinuousClock.Instant
+    /// False when the connection broke before the server reached this query: it never ran,
+    /// and may run elsewhere.
+    var reachedServer = true
+}
+
+/// A connection that can keep several queries in flight at once (PostgreSQL pipeline mode):
+/// one round trip and one thread hand-off for the lot instead of one per query.
+protocol PipeliningConnection: DatabaseConnection {
+    /// Sends every query at once and reads their results in order. Each query is its own
+    /// transaction and its own error: a failure affects no other query of the pipeline.
+    /// `control` stops the whole pipeline (every query still running or queued is cancelled).
+    /// When the connection breaks, the queries behind the one it broke on come back with
+    /// `reachedServer` false.
+    func executePipeline(_ queries: [Query], channels: [RowChannel?], control: QueryControl) async -> [PipelinedResult]
+}
+
+extension DatabaseDriver {
+    /// Whether this driver's connections may run several read-only queries in one pipeline
+    /// (see `PipeliningConnection`). False unless the driver says so.
+    var supportsPipelining: Bool { (self as? any PipelineCapableDriver)?.pipelining ?? false }
+}
+
+/// A driver whose connections can pipeline, when its session mode allows it.
+protocol PipelineCapableDriver: DatabaseDriver {
+    /// True when queries of a parallel batch may share a pipeline on one connection.
+    var pipelining: Bool { get }
+}

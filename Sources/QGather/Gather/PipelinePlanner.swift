@@ -1,0 +1,61 @@
+/// Decides how many queries go to a connection at once when its driver can pipeline them.
+///
+/// A batch of many quick queries spends its time on round trips and thread hand-offs, not in
+/// the database; sending several per round trip removes most of that. But a query queued behind
+/// a slow one on the same connection waits while other connections may be idle, so the depth
+/// adapts like a congestion window: it starts at 1 (exactly the one-query-per-connection path),
+/// doubles while queries come back in well under a millisecond each, and halves when they slow
+/// down. It never takes more than an even share of what remains, so the tail stays spread over
+/// every connection.
+struct PipelinePlanner {
+    /// The deepest pipeline.
+    static let maxDepth = 64
+    /// A pipeline's requests stay under this many bytes, so they can be written whole before any
+    /// result is read without filling the socket's buffers (which could deadlock both ends).
+    static let maxBytes = 16 * 1024
+    /// Queries faster than this (on average over a pipeline) let the depth grow.
+    static let fastQuery = Duration.microseconds(800)
+    /// Queries slower than this make it shrink.
+    static let slowQuery = Duration.milliseconds(5)
+
+    private let enabled: Bool
+    private let dialect: SQLDialect
+    private var depth = 1
+
+    /// Pipelining applies when the driver supports it and nothing needs per-query control the
+    /// pipeline cannot give: a per-query timeout or retries.
+    init(driver: any DatabaseDriver, options: GatherOptions) {
+        enabled = driver.supportsPipelining && options.timeout == nil && options.retries == 0 && !options.serial
+        dialect = driver.dialect
+    }
+
+    /// The queries to run next on one connection, starting at `start`: one, or a run of single
+    /// read-only statements as long as the current depth and the share of `jobs` allow.
+    func nextRun(of queries: [Query], from start: Int, jobs: Int) -> Range<Int> {
+        guard enabled else { return start..<start + 1 }
+        let remaining = queries.count - start
+        let share = (remaining + jobs - 1) / jobs
+        let limit = min(depth, share)
+        guard limit > 1 else { return start..<start + 1 }
+        var end = start
+        var bytes = 0
+        while end < start + limit {
+            let query = queries[end]
+            bytes += PostgresParameters.wireSize(of: query)
+            guard bytes <= Self.maxBytes, StatementKind.isSingleRead(query.sql, dialect: dialect) else { break }
+            end += 1
+        }
+        return start..<max(end, start + 1)
+    }
+
+    /// Learns from a finished run of `count` queries that took `elapsed` together.
+    mutating func record(count: Int, elapsed: Duration, failed: Bool) {
+        guard enabled, count > 0 else { return }
+        let perQuery = elapsed / count
+        if failed || perQuery > Self.slowQuery {
+            depth = max(1, depth / 2)
+        } else if perQuery < Self.fastQuery {
+            depth = min(Self.maxDepth, depth * 2)
+        }
+    }
+}

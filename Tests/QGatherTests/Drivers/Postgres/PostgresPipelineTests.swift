@@ -1,0 +1,143 @@
+import Foundation
+@testable import QGather
+import Testing
+
+/// Quick read-only queries share libpq pipelines on a connection; results, errors and
+/// cancellation stay exactly as if each query had had its own round trip.
+@Suite(.timeLimit(.minutes(2)))
+struct PostgresPipelineTests {
+    static func database(_ extra: String = "", connections: Int) throws -> (Database, PipelineRecorder) {
+        let recorder = PipelineRecorder(try PostgresDriver(conninfo: try TestDatabases.postgresConninfo() + " " + extra))
+        return (Database(driver: recorder, maxConnections: connections), recorder)
+    }
+
+    @Test func manyQuickQueriesShareRoundTripsAndComeBackInOrder() async throws {
+        let (db, recorder) = try Self.database(connections: 4)
+        let sql = (0..<600).map { "SELECT \($0) AS n, repeat('x', \($0 % 7)) || \($0) AS t, NULL::int AS z" }
+        let outcomes = await db.gather(Batch(sql: sql), options: GatherOptions(jobs: 4))
+        #expect(outcomes.map(\.query.index) == Array(0..<600))
+        #expect(outcomes.allSatisfy { $0.status == .ok })
+        for (n, outcome) in outcomes.enumerated() {
+            #expect(outcome.rowSet?.rows == [[.integer(Int64(n)), .text(String(repeating: "x", count: n % 7) + "\(n)"), .null]])
+        }
+        let pipelines = recorder.pipelines
+        #expect(pipelines.contains { $0.count > 8 }, "no deep pipeline: \(pipelines.map(\.count))")
+        #expect(Set(pipelines.flatMap { $0 }).count == pipelines.flatMap { $0 }.count, "a query was sent twice")
+        #expect(db.pool.peakOpenConnections <= 4)
+        await db.close()
+    }
+
+    @Test func anErrorInAPipelineFailsOnlyItsQuery() async throws {
+        let (db, recorder) = try Self.database(connections: 2)
+        var sql = (0..<400).map { "SELECT \($0) AS n" }
+        sql[250] = "SELECT 1/0"
+        let outcomes = await db.gather(Batch(sql: sql), options: GatherOptions(jobs: 2, policy: .collect))
+        #expect(outcomes[250].error?.code == "22012")
+        #expect(outcomes[250].error?.query?.index == 250)
+        #expect(outcomes.enumerated().allSatisfy { $0.offset == 250 || $0.element.rowSet?.rows == [[.integer(Int64($0.offset))]] })
+        #expect(recorder.pipelines.contains { $0.contains(250) && $0.count > 1 }, "the failing query was not pipelined")
+        // The connections stay in service.
+        let after = await db.gather(Batch(sql: ["SELECT 7"]), options: GatherOptions(jobs: 1))
+        #expect(after[0].rowSet?.rows == [[.integer(7)]])
+        #expect(db.pool.peakOpenConnections <= 2)
+        await db.close()
+    }
+
+    @Test func failFastInAPipelinedBatchStopsTheRestAndLeavesNothingRunning() async throws {
+        let app = "qgt_pipe_ff_\(UInt32.random(in: 0...UInt32.max))"
+        let (db, _) = try Self.database("application_name=\(app)", connections: 4)
+        var sql = (0..<5000).map { "SELECT \($0) AS n" }
+        sql[300] = "SELECT 1/0"
+        let outcomes = await db.gather(Batch(sql: sql), options: GatherOptions(jobs: 4))
+        #expect(outcomes.count == 5000)
+        #expect(outcomes.filter { $0.status == .error }.map(\.query.index) == [300])
+        #expect(outcomes.last?.status == .cancelled)
+        let watcher = try Database.postgres(try TestDatabases.postgresConninfo(), maxConnections: 1)
+        let active = try await watcher.execute("SELECT count(*) FROM pg_stat_activity WHERE application_name = '\(app)' AND state = 'active'")
+        #expect(active.rows[0][0] == .integer(0))
+        await watcher.close()
+        await db.close()
+    }
+
+    @Test func cancellingAPipelinedBatchStopsItOnTheServer() async throws {
+        let app = "qgt_pipe_cancel_\(UInt32.random(in: 0...UInt32.max))"
+        let (db, recorder) = try Self.database("application_name=\(app)", connections: 2)
+        // Quick at first, so the pipelines deepen; then each takes a while.
+        let sql = (0..<3000).map { $0 < 500 ? "SELECT \($0)" : "SELECT pg_sleep(0.002)" }
+        let task = Task { await db.gather(Batch(sql: sql), options: GatherOptions(jobs: 2)) }
+        while !recorder.pipelines.contains(where: { $0.count > 4 && $0.contains { $0 >= 500 } }) {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        let clock = ContinuousClock()
+        let start = clock.now
+        task.cancel()
+        let outcomes = await task.value
+        #expect(clock.now - start < .seconds(5))
+        #expect(outcomes.allSatisfy { $0.status != .error })
+        #expect(outcomes.contains { $0.status == .cancelled })
+        let watcher = try Database.postgres(try TestDatabases.postgresConninfo(), maxConnections: 1)
+        let active = try await watcher.execute("SELECT count(*) FROM pg_stat_activity WHERE application_name = '\(app)' AND state = 'active'")
+        #expect(active.rows[0][0] == .integer(0))
+        await watcher.close()
+        await db.close()
+    }
+
+    @Test func aBackendTerminatedMidPipelineFailsOnlyTheQueryItWasRunning() async throws {
+        let app = "qgt_pipe_term_\(UInt32.random(in: 0...UInt32.max))"
+        let (db, recorder) = try Self.database("application_name=\(app)", connections: 1)
+        let sql = (0..<200).map { "SELECT \($0)" } + ["SELECT pg_sleep(20) AS victim_marker"] + (201..<400).map { "SELECT \($0)" }
+        let task = Task { await db.gather(Batch(sql: sql), options: GatherOptions(jobs: 1, policy: .collect)) }
+        let watcher = try Database.postgres(try TestDatabases.postgresConninfo(), maxConnections: 1)
+        var killed = Value.integer(0)
+        for _ in 0..<400 where killed != .integer(1) {
+            try await Task.sleep(for: .milliseconds(25))
+            killed = try await watcher.execute("""
+                SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+                WHERE application_name = '\(app)' AND query LIKE '%victim_marker%' AND state = 'active'
+                """).rows[0][0]
+        }
+        #expect(killed == .integer(1))
+        let outcomes = await task.value
+        #expect(outcomes.filter { $0.status != .ok }.map(\.query.index) == [200])
+        #expect(outcomes[200].error?.kind == .connectionLost)
+        #expect(outcomes[399].rowSet?.rows == [[.integer(399)]])
+        #expect(recorder.pipelines.contains { $0.contains(200) && $0.count > 1 }, "the victim was not pipelined")
+        await watcher.close()
+        await db.close()
+    }
+
+    @Test func writesNeverShareAPipeline() async throws {
+        let table = TestDatabases.uniqueTable("qgt_pipe_w")
+        let (db, recorder) = try Self.database(connections: 2)
+        try await db.execute("CREATE TABLE \(table) (n int)")
+        let sql = (0..<400).map { $0 % 50 == 49 ? "INSERT INTO \(table) VALUES (\($0))" : "SELECT \($0)" }
+        let outcomes = await db.gather(Batch(sql: sql), options: GatherOptions(jobs: 2))
+        #expect(outcomes.allSatisfy { $0.status == .ok })
+        let pipelined = Set(recorder.pipelines.flatMap { $0 })
+        #expect(!pipelined.isEmpty)
+        #expect(pipelined.allSatisfy { $0 % 50 != 49 }, "an INSERT went into a pipeline")
+        let count = try await db.execute("SELECT count(*) FROM \(table)")
+        #expect(count.rows[0][0] == .integer(8))
+        try await db.execute("DROP TABLE \(table)")
+        await db.close()
+    }
+
+    @Test func timeoutsAndRetriesKeepOneQueryPerRoundTrip() async throws {
+        let (db, recorder) = try Self.database(connections: 2)
+        let sql = (0..<300).map { "SELECT \($0)" }
+        let timed = await db.gather(Batch(sql: sql), options: GatherOptions(jobs: 2, timeout: .seconds(5)))
+        let retried = await db.gather(Batch(sql: sql), options: GatherOptions(jobs: 2, retries: 2))
+        #expect((timed + retried).allSatisfy { $0.status == .ok })
+        #expect(recorder.pipelines.isEmpty)
+        await db.close()
+    }
+
+    @Test func readOnlySessionsAreNeverPipelined() async throws {
+        let recorder = PipelineRecorder(try PostgresDriver(conninfo: try TestDatabases.postgresConninfo(), readOnly: true))
+        let db = Database(driver: recorder, maxConnections: 2)
+        let outcomes = await db.gather(Batch(sql: (0..<300).map { "SELECT \($0)" }), options: GatherOptions(jobs: 2))
+        #expect(outcomes.allSatisfy { $0.status == .ok })
+        #expect(recorder.pipelines.isEmpty)
+        await db.close()
+    }
+}

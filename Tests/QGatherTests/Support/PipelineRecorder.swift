@@ -1,0 +1,62 @@
+@testable import QGather
+import Synchronization
+
+/// Wraps a pipelining driver and records which queries (by index) each pipeline carried, so a
+/// test can see what the gatherer sent together.
+final class PipelineRecorder: DatabaseDriver, PipelineCapableDriver {
+    let base: any PipelineCapableDriver
+    private let runs = Mutex<[[Int]]>([])
+
+    init(_ base: any PipelineCapableDriver) {
+        self.base = base
+    }
+
+    /// Every pipeline sent so far, as the indices of its queries.
+    var pipelines: [[Int]] { runs.withLock { $0 } }
+
+    var pipelining: Bool { base.pipelining }
+    var dialect: SQLDialect { base.dialect }
+    var displayName: String { base.displayName }
+
+    func connect() async throws(DatabaseOpenError) -> any DatabaseConnection {
+        let connection = try await base.connect()
+        return RecordingConnection(base: connection as! any PipeliningConnection, recorder: self)
+    }
+
+    func sessionDriver(_ mode: SessionMode, setup: [String]) -> any DatabaseDriver {
+        base.sessionDriver(mode, setup: setup)
+    }
+
+    fileprivate func record(_ queries: [Query]) {
+        runs.withLock { $0.append(queries.map(\.index)) }
+    }
+}
+
+private final class RecordingConnection: PipeliningConnection {
+    let base: any PipeliningConnection
+    let recorder: PipelineRecorder
+
+    init(base: any PipeliningConnection, recorder: PipelineRecorder) {
+        self.base = base
+        self.recorder = recorder
+    }
+
+    func execute(_ query: Query, control: QueryControl, channel: RowChannel?) async throws(QueryError) -> RowSet {
+        try await base.execute(query, control: control, channel: channel)
+    }
+
+    func executeInTransaction(_ queries: [Query]) async throws(QueryError) -> [RowSet] {
+        try await base.executeInTransaction(queries)
+    }
+
+    func executePipeline(_ queries: [Query], channels: [RowChannel?], control: QueryControl) async -> [PipelinedResult] {
+        recorder.record(queries)
+        return await base.executePipeline(queries, channels: channels, control: control)
+    }
+
+    var isUsable: Bool { base.isUsable }
+
+    func close() async {
+        await base.close()
+    }
+}
