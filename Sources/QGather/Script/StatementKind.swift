@@ -10,18 +10,18 @@ public enum StatementKind {
 
     /// The first two keywords of `sql`: enough to classify it, without lexing a long statement.
     static func leadingWords(of sql: String, dialect: SQLDialect) -> [String] {
-        var prefix = Substring(sql)
+        var utf8 = sql.utf8[...]
         var words: [String] = []
         while words.count < 2 {
-            prefix = prefix.drop { $0.isWhitespace }
-            if prefix.hasPrefix("--") || prefix.hasPrefix("/*") {
-                // A comment before the first word: fall back to the lexer.
+            utf8 = utf8.drop { $0 == 0x20 || (0x09...0x0D).contains($0) }
+            if utf8.starts(with: "--".utf8) || utf8.starts(with: "/*".utf8) || utf8.first.map({ $0 >= 0x80 }) == true {
+                // A comment (or a non-ASCII letter) before the first words: ask the lexer.
                 return Array(self.words(of: sql, dialect: dialect).prefix(2))
             }
-            let word = prefix.prefix { $0.isLetter || $0 == "_" }
+            let word = utf8.prefix { Lexer.isWordStart($0) && $0 < 0x80 }
             if word.isEmpty { break }
-            words.append(word.uppercased())
-            prefix = prefix.dropFirst(word.count)
+            words.append(String(decoding: word, as: UTF8.self).uppercased())
+            utf8 = utf8.dropFirst(word.count)
         }
         return words
     }
@@ -44,15 +44,20 @@ public enum StatementKind {
 
     private static func isReadOnly(words: [String]) -> Bool {
         guard let first = words.first else { return false }
-        let writes: Set<String> = ["INSERT", "UPDATE", "DELETE", "MERGE", "REPLACE", "CREATE", "DROP", "ALTER", "TRUNCATE", "COPY", "INTO"]
         switch first {
         case "SELECT", "VALUES", "TABLE", "WITH":
-            return !words.contains { writes.contains($0) }
+            return !words.contains { writingWords.contains($0) }
         case "SHOW": return true
-        case "EXPLAIN": return !words.contains("ANALYZE") && !words.contains { writes.contains($0) }
+        case "EXPLAIN": return !words.contains("ANALYZE") && !words.contains { writingWords.contains($0) }
         default: return false
         }
     }
+
+    private static let writingWords: Set<String> = ["INSERT", "UPDATE", "DELETE", "MERGE", "REPLACE", "CREATE", "DROP", "ALTER",
+                                                    "TRUNCATE", "COPY", "INTO"]
+    private static let sessionWords: Set<String> = ["BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT", "SAVEPOINT", "RELEASE",
+                                                    "SET", "RESET", "DISCARD", "ATTACH", "DETACH", "LISTEN", "UNLISTEN", "PREPARE",
+                                                    "DEALLOCATE", "LOAD"]
 
     /// If `sql` changes the session or transaction state (BEGIN, COMMIT, SET, ATTACH, a PRAGMA
     /// assignment, ...), the words that say so; such statements would apply to one random
@@ -60,9 +65,7 @@ public enum StatementKind {
     public static func sessionStatement(_ sql: String, dialect: SQLDialect) -> String? {
         let words = leadingWords(of: sql, dialect: dialect)
         guard let first = words.first else { return nil }
-        let session: Set<String> = ["BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT", "SAVEPOINT", "RELEASE", "SET", "RESET",
-                                    "DISCARD", "ATTACH", "DETACH", "LISTEN", "UNLISTEN", "PREPARE", "DEALLOCATE", "LOAD"]
-        if session.contains(first) {
+        if sessionWords.contains(first) {
             if first == "START" && words.dropFirst().first != "TRANSACTION" { return nil }
             return first == "START" ? "START TRANSACTION" : first
         }
