@@ -11,16 +11,20 @@ final class SQLiteConnection: DatabaseConnection {
     private let usable = Atomic<Bool>(true)
     private let sessionMode: SessionMode
 
-    private init(thread: ConnectionThread, handle: SQLiteHandle, busyWait: SQLiteBusyWait, sessionMode: SessionMode) {
+    private let refuseWrites: Bool
+
+    private init(thread: ConnectionThread, handle: SQLiteHandle, busyWait: SQLiteBusyWait, sessionMode: SessionMode, refuseWrites: Bool) {
         self.thread = thread
         self.handle = handle
         self.busyWait = busyWait
         self.sessionMode = sessionMode
+        self.refuseWrites = refuseWrites
     }
 
     /// Opens `filename` (a path or `file:` URI) with `flags` on a new thread and runs `setup` statements.
+    /// With `refuseWrites`, a statement that writes is refused before it runs (`--read-only`).
     static func open(filename: String, flags: Int32, busyTimeoutMilliseconds: Int32, setup: [String], sessionMode: SessionMode,
-                     displayName: String, threadName: String) async throws(DatabaseOpenError) -> SQLiteConnection {
+                     refuseWrites: Bool = false, displayName: String, threadName: String) async throws(DatabaseOpenError) -> SQLiteConnection {
         let busyWait = SQLiteBusyWait(timeoutMilliseconds: busyTimeoutMilliseconds)
         let (thread, handle) = try await ConnectionThread.open(name: threadName, displayName: displayName) { () -> Result<SQLiteHandle, DatabaseOpenError> in
             var db: OpaquePointer?
@@ -42,7 +46,7 @@ final class SQLiteConnection: DatabaseConnection {
             }
             return .success(SQLiteHandle(pointer: db))
         }
-        return SQLiteConnection(thread: thread, handle: handle, busyWait: busyWait, sessionMode: sessionMode)
+        return SQLiteConnection(thread: thread, handle: handle, busyWait: busyWait, sessionMode: sessionMode, refuseWrites: refuseWrites)
     }
 
     var isUsable: Bool { usable.load(ordering: .relaxed) }
@@ -62,7 +66,7 @@ final class SQLiteConnection: DatabaseConnection {
             return .failure(QueryControl.error(for: reason))
         }
         let outcome = Result { () throws(QueryError) -> RowSet in
-            try SQLiteStatementRunner(db: db, channel: channel).run(query.sql, parameters: query.parameters)
+            try SQLiteStatementRunner(db: db, channel: channel, refuseWrites: refuseWrites).run(query.sql, parameters: query.parameters)
         }
         let reason = control.end()
         switch sessionMode {

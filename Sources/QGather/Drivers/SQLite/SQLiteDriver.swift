@@ -111,7 +111,8 @@ public final class SQLiteDriver: DatabaseDriver {
         // query_only also refuses writes that the open flags do not cover (a TEMP table, an ATTACHed file).
         let setup = (options.readOnly ? ["PRAGMA query_only = 1"] : []) + options.initSQL
         return try await SQLiteConnection.open(filename: filename, flags: flags, busyTimeoutMilliseconds: options.busyTimeoutMilliseconds,
-                                               setup: setup, sessionMode: options.sessionMode, displayName: displayName,
+                                               setup: setup, sessionMode: options.sessionMode, refuseWrites: options.readOnly,
+                                               displayName: displayName,
                                                threadName: "qg-sqlite-\(n)")
     }
 }

@@ -5,6 +5,10 @@ struct SQLiteStatementRunner {
     let db: OpaquePointer
     /// Where rows go in chunks, when the caller streams them.
     var channel: RowChannel? = nil
+    /// `--read-only`: a statement SQLite itself marks as writing is refused before it runs.
+    /// The read-only open and `query_only` refuse writes to the database, but `VACUUM INTO`
+    /// writes another file, and SQLite creates that file before it notices.
+    var refuseWrites = false
     /// Rows per chunk handed to the channel.
     static let chunkSize = 1024
 
@@ -28,6 +32,11 @@ struct SQLiteStatementRunner {
                 defer { offset = next }
                 guard let statement else { continue }  // only comments or white space left
                 defer { sqlite3_finalize(statement) }
+                if refuseWrites && sqlite3_stmt_readonly(statement) == 0 {
+                    throw QueryError(kind: .database, code: "SQLITE_READONLY",
+                                     message: "attempt to write a readonly database (--read-only refuses every statement that writes)",
+                                     offset: offset > 0 ? offset : nil)  // a later statement of a multi-statement query
+                }
                 try bind(parameters, to: statement)
                 last = try step(statement, statementOffset: offset)
             }
