@@ -41,6 +41,11 @@ struct ReadOnlyAttempt: Sendable, CustomTestStringConvertible {
         .init(name: "CREATE TEMP TABLE", sql: "CREATE TEMP TABLE scratch (x int);",
               status: 1, message: "q1: cannot execute CREATE TABLE in a read-only transaction"),
         .init(name: "nextval", sql: "SELECT nextval('s');", status: 1, message: "q1: cannot execute nextval() in a read-only transaction"),
+        .init(name: "COPY TO a server file (the test role is a superuser)",
+              sql: "COPY t TO '/tmp/qgather-read-only-copy-\(UInt32.random(in: 0...UInt32.max)).csv';",
+              status: 1, message: "q1: COPY is refused by --read-only"),
+        .init(name: "COPY TO PROGRAM", sql: "-- name: exfil\ncopy (SELECT 1) TO PROGRAM 'touch /tmp/qgather-read-only-program';",
+              status: 1, message: "exfil: COPY is refused by --read-only"),
     ]
 
     static let sqliteAttempts: [ReadOnlyAttempt] = [

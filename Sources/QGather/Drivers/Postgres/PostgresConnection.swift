@@ -90,7 +90,7 @@ final class PostgresConnection: DatabaseConnection {
     /// Sends the query, collects its results and leaves the connection idle (or marks it broken).
     private func runOnThread(_ query: Query, control: QueryControl, channel: RowChannel?, holdTransaction: Bool = false) -> Result<RowSet, QueryError> {
         let connection = handle.connection
-        if let failure = enforceReadOnly() { return .failure(failure) }
+        if let failure = enforceReadOnly() ?? refuseServerFileCopy(query) { return .failure(failure) }
         if let stopReason = control.begin(interrupt: cancelRequest()) { return .failure(QueryControl.error(for: stopReason)) }
 
         var outcome: Result<RowSet, QueryError>
@@ -203,6 +203,16 @@ final class PostgresConnection: DatabaseConnection {
             return .failure(QueryControl.error(for: stopReason))
         }
         return outcome
+    }
+
+    /// `--read-only` guards the data, and a read-only transaction still lets a privileged role
+    /// `COPY ... TO` a file on the server (or `PROGRAM`). A read-only run refuses every COPY
+    /// (a batch cannot use COPY to or from the client anyway).
+    private func refuseServerFileCopy(_ query: Query) -> QueryError? {
+        guard readOnly else { return nil }
+        let statements = (try? ScriptSplitter(dialect: .postgres).split(query.sql)) ?? [query]
+        guard statements.contains(where: { StatementKind.leadingWords(of: $0.sql, dialect: .postgres).first == "COPY" }) else { return nil }
+        return QueryError(kind: .database, code: "25006", message: "COPY is refused by --read-only (it can write files on the server)")
     }
 
     /// Never hands out a connection in a transaction it should not be in: an autocommit
