@@ -114,7 +114,7 @@ struct ReadOnlyAttempt: Sendable, CustomTestStringConvertible {
         let batch = try workspace.write("b.sql", "VACUUM INTO '\(target)';\n")
         let result = try await CLIRunner.runOffPool([batch, "--db", workspace.db])
         #expect(result.status == 0, "\(result.stderr)")
-        let size = (try? FileManager.default.attributesOfItem(atPath: target)[.size] as? Int) ?? 0
-        #expect(size > 0)
+        let size = try FileManager.default.attributesOfItem(atPath: target)[.size] as? Int
+        #expect((size ?? 0) > 0)
     }
 }

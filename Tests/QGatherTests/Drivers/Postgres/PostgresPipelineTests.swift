@@ -11,6 +11,14 @@ struct PostgresPipelineTests {
         return (Database(driver: recorder, maxConnections: connections), recorder)
     }
 
+    /// Queries of `applicationName` still running on the server.
+    static func activeQueries(applicationName app: String) async throws -> Int64? {
+        let watcher = try Database.postgres(try TestDatabases.postgresConninfo(), maxConnections: 1)
+        let active = try await watcher.execute("SELECT count(*) FROM pg_stat_activity WHERE application_name = '\(app)' AND state = 'active'")
+        await watcher.close()
+        return try active.value(Int64.self, row: 0, column: 0)
+    }
+
     @Test func manyQuickQueriesShareRoundTripsAndComeBackInOrder() async throws {
         let (db, recorder) = try Self.database(connections: 4)
         let sql = (0..<600).map { "SELECT \($0) AS n, repeat('x', \($0 % 7)) || \($0) AS t, NULL::int AS z" }
@@ -52,10 +60,7 @@ struct PostgresPipelineTests {
         #expect(outcomes.count == 5000)
         #expect(outcomes.filter { $0.status == .error }.map(\.query.index) == [300])
         #expect(outcomes.last?.status == .cancelled)
-        let watcher = try Database.postgres(try TestDatabases.postgresConninfo(), maxConnections: 1)
-        let active = try await watcher.execute("SELECT count(*) FROM pg_stat_activity WHERE application_name = '\(app)' AND state = 'active'")
-        #expect(active.rows[0][0] == .integer(0))
-        await watcher.close()
+        #expect(try await Self.activeQueries(applicationName: app) == 0)
         await db.close()
     }
 
@@ -75,10 +80,7 @@ struct PostgresPipelineTests {
         #expect(clock.now - start < .seconds(5))
         #expect(outcomes.allSatisfy { $0.status != .error })
         #expect(outcomes.contains { $0.status == .cancelled })
-        let watcher = try Database.postgres(try TestDatabases.postgresConninfo(), maxConnections: 1)
-        let active = try await watcher.execute("SELECT count(*) FROM pg_stat_activity WHERE application_name = '\(app)' AND state = 'active'")
-        #expect(active.rows[0][0] == .integer(0))
-        await watcher.close()
+        #expect(try await Self.activeQueries(applicationName: app) == 0)
         await db.close()
     }
 
