@@ -54,7 +54,7 @@ enum BadMigrateCorpus {
             ["migrate", "--db", try w.write("notes.db", String(repeating: "plain text\n", count: 200)), "--dir", try migrations(w, ["0001_a.sql": "SELECT 1;"])]
         },
         BadInputCase("migrate into a directory that does not exist", exit: 3,
-                     message: { "qgather: \($0.path("no/such/dir/new.db")): unable to open database file" }) { w in
+                     message: { "qgather: \($0.path("no/such/dir/new.db")): cannot create the database file: no such directory" }) { w in
             ["migrate", "--db", w.path("no/such/dir/new.db"), "--dir", try migrations(w, ["0001_a.sql": "SELECT 1;"])]
         },
         BadInputCase("migrate to an unreachable server", exit: 3, message: { _ in "qgather: postgresql host=127.0.0.1 port=1…Connection refused" }) { w in

@@ -41,6 +41,16 @@ import Testing
         try await check(badCase) { w in try FileManager.default.setAttributes([.posixPermissions: 0o000], ofItemAtPath: w.db) }
     }
 
+    @Test func migrateIntoADirectoryTheUserCannotWriteExitsThreeAndCreatesNothing() async throws {
+        let badCase = BadInputCase("migrate into a read-only directory", exit: 3,
+                                   message: { "qgather: \($0.path("new.db")): cannot create the database file: its directory is not writable" }) { w in
+            try FileManager.default.createDirectory(atPath: w.path("m"), withIntermediateDirectories: true)
+            try "CREATE TABLE a (x INTEGER);".write(toFile: w.path("m/0001_a.sql"), atomically: true, encoding: .utf8)
+            return ["migrate", "--db", w.path("new.db"), "--dir", w.path("m")]
+        }
+        try await check(badCase) { w in try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: w.root) }
+    }
+
     @Test func writeToADatabaseTheUserCannotWriteExitsOne() async throws {
         let badCase = BadInputCase("database the user cannot write", exit: 1,
                                    message: { "\($0.path("write.sql")):1: q1: attempt to write a readonly database" }) { w in

@@ -103,6 +103,18 @@ public final class SQLiteDriver: DatabaseDriver {
             if !exists && !options.create { throw DatabaseOpenError(target: displayName, message: "no such database file") }
             if isDirectory.boolValue { throw DatabaseOpenError(target: displayName, message: "is a directory, not a database file") }
             if exists && access(filename, R_OK) != 0 { throw DatabaseOpenError(target: displayName, message: "permission denied") }
+            if !exists && options.create {
+                // SQLite would only say "unable to open database file".
+                let directory = (filename as NSString).deletingLastPathComponent
+                var directoryIsDirectory: ObjCBool = false
+                if !FileManager.default.fileExists(atPath: directory.isEmpty ? "." : directory, isDirectory: &directoryIsDirectory)
+                    || !directoryIsDirectory.boolValue {
+                    throw DatabaseOpenError(target: displayName, message: "cannot create the database file: no such directory")
+                }
+                if access(directory.isEmpty ? "." : directory, W_OK | X_OK) != 0 {
+                    throw DatabaseOpenError(target: displayName, message: "cannot create the database file: its directory is not writable")
+                }
+            }
         }
         var flags = options.readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE
         if options.create && !options.readOnly { flags |= SQLITE_OPEN_CREATE }
