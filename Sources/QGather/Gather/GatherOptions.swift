@@ -10,7 +10,9 @@ public enum ErrorPolicy: String, Sendable, Hashable {
 
 /// How a batch is run.
 public struct GatherOptions: Sendable {
-    /// Queries in flight at once (at least 1). Separate from the pool's maximum.
+    /// Queries running at once, each on a connection of its own (at least 1). Separate from the
+    /// pool's maximum. On PostgreSQL, a run of quick read-only queries may go to one connection as
+    /// a pipeline (see `PipelinePlanner`), so more than `jobs` of them may be sent at a time.
     public var jobs: Int
     /// What a failure does to the rest of the batch.
     public var policy: ErrorPolicy

@@ -2,8 +2,9 @@ import Dispatch
 
 /// Runs a batch concurrently on a pool and reports outcomes in input order, like `asyncio.gather`.
 ///
-/// At most `options.jobs` queries are in flight. Outcome *i* is delivered as soon as queries
-/// 0...*i* have finished, so output starts early and still follows the input order.
+/// At most `options.jobs` connections work at once, each on one query or, on PostgreSQL, on a
+/// pipeline of quick read-only queries (`PipelinePlanner`). Outcome *i* is delivered as soon as
+/// queries 0...*i* have finished, so output starts early and still follows the input order.
 public struct Gatherer: Sendable {
     /// Where connections come from.
     public let pool: ConnectionPool

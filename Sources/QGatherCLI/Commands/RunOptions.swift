@@ -3,7 +3,7 @@ import QGather
 
 /// How a batch runs: concurrency, pool, error policy, timeout.
 struct RunOptions: ParsableArguments {
-    @Option(name: [.short, .long], help: "Queries in flight at once (1-1000; default: number of cores for SQLite, 8 for PostgreSQL).")
+    @Option(name: [.short, .long], help: "Queries running at once, one per connection (1-1000; default: number of cores for SQLite, 8 for PostgreSQL).")
     var jobs: Int?
 
     @Option(name: .long, help: "Most connections the pool opens (default: --jobs).")
