@@ -10,9 +10,11 @@ import Synchronization
 final class PostgresConnection: DatabaseConnection {
     let thread: ConnectionThread
     let handle: PostgresHandle
-    private let conninfo: PostgresConninfo
+    let conninfo: PostgresConninfo
     let usable = Atomic<Bool>(true)
     let pendingCancels = DispatchGroup()
+    /// Statements prepared on this connection for texts a batch repeats (pipelines only).
+    let statementCache = PostgresStatementCache()
     private let sessionMode: SessionMode
     private let readOnly: Bool
 

@@ -5,28 +5,40 @@ import QGatherCLibPQ
 /// Values travel as text with no declared type, so the server gives each the type its context
 /// expects; nothing is ever interpolated into the SQL.
 enum PostgresParameters {
+    /// What goes on the wire for a query: its SQL with `:name` placeholders as `$1, $2, ...`,
+    /// and the values' texts in that order (NULL is `nil`).
+    struct Bound {
+        /// The SQL, placeholders rewritten.
+        var sql: String
+        /// The parameter values, as text.
+        var values: [String?]
+    }
+
+    /// `query` ready to send, or nil when a placeholder has no value (the SQL then goes unchanged,
+    /// so that the server rejects `:name` rather than NULL hiding the mistake).
+    static func bind(_ query: Query) -> Bound? {
+        let placeholders = SQLPlaceholder.find(in: query.sql, dialect: .postgres)
+        guard !placeholders.isEmpty else { return Bound(sql: query.sql, values: []) }
+        let names = SQLPlaceholder.names(placeholders)
+        guard names.allSatisfy({ query.parameters[$0] != nil }) else { return nil }
+        return Bound(sql: rewrite(query.sql, placeholders: placeholders, names: names), values: names.map { text(of: query.parameters[$0]!) })
+    }
+
     /// Sends `query` on `connection`; returns libpq's 1 (sent) or 0 (failed). `extended` sends
     /// even a query without parameters through the extended protocol, as pipeline mode requires
     /// (which then takes a single statement).
     static func send(_ query: Query, on connection: OpaquePointer, extended: Bool = false) -> Int32 {
-        func sendUnbound() -> Int32 {
-            extended ? PQsendQueryParams(connection, query.sql, 0, nil, nil, nil, nil, 0) : PQsendQuery(connection, query.sql)
-        }
-        let placeholders = SQLPlaceholder.find(in: query.sql, dialect: .postgres)
-        guard !placeholders.isEmpty else { return sendUnbound() }
-        let names = SQLPlaceholder.names(placeholders)
-        guard names.allSatisfy({ query.parameters[$0] != nil }) else {
-            // Binding NULL would hide the mistake: send the SQL unchanged and let the server reject `:name`.
-            return sendUnbound()
-        }
-        let sql = rewrite(query.sql, placeholders: placeholders, names: names)
-        let texts = names.map { text(of: query.parameters[$0]!) }
-        let cStrings = texts.map { $0.map { strdup($0) } ?? nil }
+        let bound = bind(query) ?? Bound(sql: query.sql, values: [])
+        if bound.values.isEmpty && !extended { return PQsendQuery(connection, bound.sql) }
+        return withValues(bound.values) { PQsendQueryParams(connection, bound.sql, Int32(bound.values.count), nil, $0, nil, nil, 0) }
+    }
+
+    /// Calls `body` with `values` as the C array libpq takes (NULL entries for SQL NULL).
+    static func withValues<R>(_ values: [String?], _ body: (UnsafePointer<UnsafePointer<CChar>?>?) -> R) -> R {
+        let cStrings = values.map { $0.map { strdup($0) } ?? nil }
         defer { cStrings.forEach { free($0) } }
         let pointers: [UnsafePointer<CChar>?] = cStrings.map { pointer in pointer.map { UnsafePointer<CChar>($0) } }
-        return pointers.withUnsafeBufferPointer { values in
-            PQsendQueryParams(connection, sql, Int32(names.count), nil, values.baseAddress, nil, nil, 0)
-        }
+        return pointers.withUnsafeBufferPointer { body($0.baseAddress) }
     }
 
     /// `sql` with each placeholder replaced by `$n`, n being its name's position in `names`.

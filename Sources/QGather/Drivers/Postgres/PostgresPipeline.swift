@@ -49,16 +49,41 @@ extension PostgresConnection: PipeliningConnection {
             return results
         }
         var sent = 0
+        var named: [(sql: String, preparing: Bool)?] = []  // queries sent through a named statement
         for query in queries {
-            guard PostgresParameters.send(query, on: connection, extended: true) == 1, PQpipelineSync(connection) == 1 else { break }
+            let (ok, statement) = send(query)
+            guard ok, PQpipelineSync(connection) == 1 else { break }
+            named.append(statement)
             sent += 1
         }
         var started = clock.now
         var broken = false
         for index in 0..<sent {
-            let outcome = collectResults(of: queries[index], channel: channels[index])
+            var preparationError: QueryError?
+            if let statement = named[index], statement.preparing {
+                // The Prepare's own result comes first; if it failed, the execution is skipped
+                // (aborted) and the Prepare's error is the query's.
+                while let result = PQgetResult(connection) {
+                    if PQresultStatus(result) != PGRES_COMMAND_OK, preparationError == nil {
+                        preparationError = PostgresResultDecoder.error(of: result, sql: queries[index].sql, scrub: conninfo.scrub)
+                    }
+                    PQclear(result)
+                }
+                if preparationError != nil { statementCache.forget(statement.sql) }
+            }
+            var outcome = collectResults(of: queries[index], channel: channels[index])
+            if let preparationError { outcome = .failure(preparationError) }
+            var reachedServer = true
+            if case .failure(let error) = outcome, error.code == "0A000" || error.code == "26000", let statement = named[index], !statement.preparing {
+                // The named statement did not serve: "cached plan must not change result type" (a
+                // table changed under it), or "prepared statement does not exist" (its Prepare,
+                // earlier in this pipeline, failed). The query did nothing; it runs again unnamed,
+                // and gets its own result or error.
+                statementCache.forget(statement.sql)
+                reachedServer = false
+            }
             let ended = clock.now
-            results.append(PipelinedResult(result: outcome, started: started, ended: ended))
+            results.append(PipelinedResult(result: outcome, started: started, ended: ended, reachedServer: reachedServer))
             started = ended
             // Each query's results end with its sync point; anything else means the link broke.
             if let sync = PQgetResult(connection) {
@@ -89,5 +114,25 @@ extension PostgresConnection: PipeliningConnection {
             results[index].result = .failure(error)
         }
         return results
+    }
+
+    /// Sends one query of a pipeline, through a named prepared statement when the connection has
+    /// seen its text before (`PostgresStatementCache`). Returns whether libpq took it and, for a
+    /// named statement, its SQL and whether its Prepare went out with it.
+    private func send(_ query: Query) -> (sent: Bool, statement: (sql: String, preparing: Bool)?) {
+        let connection = handle.connection
+        guard let bound = PostgresParameters.bind(query) else {
+            return (PostgresParameters.send(query, on: connection, extended: true) == 1, nil)
+        }
+        let count = Int32(bound.values.count)
+        switch statementCache.plan(for: bound.sql) {
+        case .unnamed:
+            return (PostgresParameters.withValues(bound.values) { PQsendQueryParams(connection, bound.sql, count, nil, $0, nil, nil, 0) } == 1, nil)
+        case .reuse(let name):
+            return (PostgresParameters.withValues(bound.values) { PQsendQueryPrepared(connection, name, count, $0, nil, nil, 0) } == 1, (bound.sql, false))
+        case .prepare(let name):
+            guard PQsendPrepare(connection, name, bound.sql, count, nil) == 1 else { return (false, nil) }
+            return (PostgresParameters.withValues(bound.values) { PQsendQueryPrepared(connection, name, count, $0, nil, nil, 0) } == 1, (bound.sql, true))
+        }
     }
 }

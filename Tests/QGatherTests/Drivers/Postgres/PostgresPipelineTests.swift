@@ -108,6 +108,51 @@ struct PostgresPipelineTests {
         await db.close()
     }
 
+    @Test func aRepeatedTextIsPreparedOncePerConnectionAndEachQueryKeepsItsValues() async throws {
+        let (db, recorder) = try Self.database(connections: 4)
+        let queries = (0..<600).map { n in
+            Query("SELECT :n::int * 2 AS twice, :label::text AS label", parameters: ["n": .integer(Int64(n)), "label": n % 5 == 0 ? .null : .text("q\(n)")], index: n)
+        }
+        let outcomes = await db.gather(Batch(queries), options: GatherOptions(jobs: 4))
+        for (n, outcome) in outcomes.enumerated() {
+            #expect(outcome.rowSet?.rows == [[.integer(Int64(2 * n)), n % 5 == 0 ? .null : .text("q\(n)")]], "query \(n): \(String(describing: outcome.error))")
+        }
+        #expect(recorder.pipelines.contains { $0.count > 8 })
+        // One statement per connection for the one text, not one per query.
+        let prepared = try await db.execute("SELECT count(*) FROM pg_prepared_statements WHERE name LIKE 'qgather_%'")
+        #expect(try prepared.value(Int64.self, row: 0, column: 0) == 1)
+        await db.close()
+    }
+
+    @Test func aRepeatedTextThatCannotBePreparedFailsEachTimeWithItsOwnError() async throws {
+        let (db, _) = try Self.database(connections: 2)
+        let sql = (0..<300).map { $0 % 2 == 0 ? "SELECT x FROM qgather_no_such_table" : "SELECT \($0) AS n" }
+        let outcomes = await db.gather(Batch(sql: sql), options: GatherOptions(jobs: 2, policy: .collect))
+        for (n, outcome) in outcomes.enumerated() {
+            if n % 2 == 0 {
+                #expect(outcome.error?.code == "42P01", "query \(n): \(String(describing: outcome.error))")
+                #expect(outcome.error?.message == "relation \"qgather_no_such_table\" does not exist")
+            } else {
+                #expect(outcome.rowSet?.rows == [[.integer(Int64(n))]])
+            }
+        }
+        await db.close()
+    }
+
+    @Test func aTableChangedUnderAPreparedStatementIsReadAgainNotFailed() async throws {
+        let table = TestDatabases.uniqueTable("qgt_pipe_alter")
+        let (db, _) = try Self.database(connections: 2)
+        try await db.execute("CREATE TABLE \(table) (a int); INSERT INTO \(table) VALUES (1)")
+        let batch = Batch(sql: Array(repeating: "SELECT * FROM \(table)", count: 300))
+        let before = await db.gather(batch, options: GatherOptions(jobs: 2))
+        #expect(before.allSatisfy { $0.rowSet?.rows == [[.integer(1)]] })
+        try await db.execute("ALTER TABLE \(table) ADD COLUMN b int DEFAULT 2")
+        let after = await db.gather(batch, options: GatherOptions(jobs: 2))
+        #expect(after.allSatisfy { $0.rowSet?.rows == [[.integer(1), .integer(2)]] }, "\(after.compactMap(\.error?.message).prefix(3))")
+        try await db.execute("DROP TABLE \(table)")
+        await db.close()
+    }
+
     @Test func writesNeverShareAPipeline() async throws {
         let table = TestDatabases.uniqueTable("qgt_pipe_w")
         let (db, recorder) = try Self.database(connections: 2)

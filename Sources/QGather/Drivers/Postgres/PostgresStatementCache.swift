@@ -1,0 +1,44 @@
+/// The named prepared statements of one PostgreSQL connection, for query texts a batch repeats
+/// (the same report query for each of 500 customers, say): the server then parses and plans a
+/// text once per connection instead of once per query.
+///
+/// A text goes unnamed the first time a connection sees it and is prepared the second time.
+/// Used only on the connection's own thread, hence unchecked `Sendable`.
+final class PostgresStatementCache: @unchecked Sendable {
+    /// How a query's SQL is sent.
+    enum Plan: Equatable {
+        /// As an unnamed statement (`PQsendQueryParams`).
+        case unnamed
+        /// Prepared now under this name (`PQsendPrepare`), then executed.
+        case prepare(String)
+        /// Executed by this name, prepared earlier on this connection.
+        case reuse(String)
+    }
+
+    /// Most statements kept prepared on one connection.
+    static let capacity = 256
+    /// Most texts remembered as seen once.
+    static let seenCapacity = 4096
+
+    private var names: [String: String] = [:]
+    private var seen: Set<String> = []
+    private var counter = 0
+
+    /// How to send `sql` now (and records that it was sent).
+    func plan(for sql: String) -> Plan {
+        if let name = names[sql] { return .reuse(name) }
+        if seen.contains(sql), names.count < Self.capacity {
+            counter += 1
+            let name = "qgather_\(counter)"
+            names[sql] = name
+            return .prepare(name)
+        }
+        if seen.count < Self.seenCapacity { seen.insert(sql) }
+        return .unnamed
+    }
+
+    /// Stops using the statement for `sql` (its preparation failed, or its cached plan no longer fits).
+    func forget(_ sql: String) {
+        names[sql] = nil
+    }
+}
