@@ -10,32 +10,59 @@ public enum StatementKind {
 
     /// The first two keywords of `sql`: enough to classify it, without lexing a long statement.
     static func leadingWords(of sql: String, dialect: SQLDialect) -> [String] {
-        var utf8 = sql.utf8[...]
+        // A comment, quote or non-ASCII letter before the first words: ask the lexer.
+        plainWords(of: sql, limit: 2) ?? Array(words(of: sql, dialect: dialect).prefix(2))
+    }
+
+    /// The upper-cased words of `sql` (at most `limit`) read byte by byte, when no byte before
+    /// the last of them needs the lexer: a quote, comment, dollar quote, bracket, semicolon,
+    /// backslash, `-`, `/`, a `:name` placeholder or a non-ASCII byte makes it return nil (`::`
+    /// casts are fine). Most batch statements are this plain, and classifying them this way costs
+    /// a fraction of a lexer pass.
+    static func plainWords(of sql: String, limit: Int = .max) -> [String]? {
+        let bytes = Array(sql.utf8)
         var words: [String] = []
-        while words.count < 2 {
-            utf8 = utf8.drop { $0 == 0x20 || (0x09...0x0D).contains($0) }
-            if utf8.starts(with: "--".utf8) || utf8.starts(with: "/*".utf8) || utf8.first.map({ $0 >= 0x80 }) == true {
-                // A comment (or a non-ASCII letter) before the first words: ask the lexer.
-                return Array(self.words(of: sql, dialect: dialect).prefix(2))
-            }
-            let word = utf8.prefix { Lexer.isWordStart($0) && $0 < 0x80 }
-            if word.isEmpty { break }
-            words.append(String(decoding: word, as: UTF8.self).uppercased())
-            utf8 = utf8.dropFirst(word.count)
+        var word: [UInt8] = []
+        func endWord() {
+            guard !word.isEmpty else { return }
+            words.append(String(decoding: word, as: UTF8.self))
+            word.removeAll(keepingCapacity: true)
         }
-        return words
+        var i = 0
+        while i < bytes.count {
+            let byte = bytes[i]
+            i += 1
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"): word.append(byte - 32)
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "_"): word.append(byte)
+            case UInt8(ascii: "0")...UInt8(ascii: "9") where !word.isEmpty: word.append(byte)
+            case UInt8(ascii: ":") where i < bytes.count && bytes[i] == UInt8(ascii: ":"):
+                endWord()
+                if words.count >= limit { return words }
+                while i < bytes.count && bytes[i] == UInt8(ascii: ":") { i += 1 }
+            case 0x80...0xFF, UInt8(ascii: "'"), UInt8(ascii: "\""), UInt8(ascii: "$"), UInt8(ascii: "-"), UInt8(ascii: "/"),
+                 UInt8(ascii: ";"), UInt8(ascii: "`"), UInt8(ascii: "["), UInt8(ascii: "\\"), UInt8(ascii: ":"):
+                return nil
+            default:
+                endWord()
+                if words.count >= limit { return words }
+            }
+        }
+        endWord()
+        return Array(words.prefix(limit))
     }
 
     /// Whether `sql` only reads: a SELECT, VALUES, TABLE, SHOW or EXPLAIN without ANALYZE, or a
     /// WITH query with no data-changing statement inside. Only such queries are retried.
     public static func isReadOnly(_ sql: String, dialect: SQLDialect) -> Bool {
-        isReadOnly(words: words(of: sql, dialect: dialect))
+        isReadOnly(words: plainWords(of: sql) ?? words(of: sql, dialect: dialect))
     }
 
     /// Whether `sql` is exactly one read-only statement: what may share a pipeline with others
     /// (the extended protocol takes one statement per query, and a write must never run after
     /// a fail-fast error just because it was already sent).
     static func isSingleRead(_ sql: String, dialect: SQLDialect) -> Bool {
+        if let words = plainWords(of: sql) { return isReadOnly(words: words) }  // no `;`: one statement
         var lexer = Lexer(bytes: Array(sql.utf8), dialect: dialect, file: "")
         lexer.collectWords = true
         guard let statements = try? lexer.statements(firstIndex: 0), statements.count == 1 else { return false }
