@@ -28,6 +28,9 @@ public struct GatherOptions: Sendable {
     /// Optional observer of query starts and ends (see `GatherEvent`), e.g. for a progress line.
     /// It runs on the gather's tasks, so it must be quick and never block. `nil` by default.
     public var onEvent: (@Sendable (GatherEvent) -> Void)?
+    /// When PostgreSQL pipelines deepen and shrink (tests set it to make that independent of
+    /// the machine's load).
+    var pipelineTuning = PipelinePlanner.Tuning()
 
     /// Creates options; `jobs` defaults to the number of cores.
     public init(jobs: Int? = nil, policy: ErrorPolicy = .failFast, timeout: Duration? = nil, snapshot: Bool = false,

@@ -225,7 +225,8 @@ public struct Gatherer: Sendable {
 
     /// The outcome of a query that got no connection.
     private static func leaseFailure(_ error: any Error, for query: Query) -> QueryOutcome {
-        if error is CancellationError { return QueryOutcome(query: query, result: .cancelled) }
+        // A connection whose opening was cut short by the cancellation is the cancellation's doing.
+        if error is CancellationError || Task.isCancelled { return QueryOutcome(query: query, result: .cancelled) }
         let message = (error as? DatabaseOpenError)?.description ?? "\(error)"
         return QueryOutcome(query: query, result: .failed(QueryError(kind: .connectionLost, code: "connect", message: message, query: query)))
     }

@@ -4,21 +4,25 @@
 /// the database; sending several per round trip removes most of that. But a query queued behind
 /// a slow one on the same connection waits while other connections may be idle, so the depth
 /// adapts like a congestion window: it starts at 1 (exactly the one-query-per-connection path),
-/// doubles while queries come back in well under a millisecond each, and halves when they slow
-/// down. It never takes more than an even share of what remains, so the tail stays spread over
-/// every connection.
+/// doubles while queries come back in under 2 ms each, and halves when they slow down. It never
+/// takes more than an even share of what remains, so the tail stays spread over every connection.
 struct PipelinePlanner {
     /// The deepest pipeline.
     static let maxDepth = 64
     /// A pipeline's requests stay under this many bytes, so they can be written whole before any
     /// result is read without filling the socket's buffers (which could deadlock both ends).
     static let maxBytes = 16 * 1024
-    /// Queries faster than this (on average over a pipeline) let the depth grow.
-    static let fastQuery = Duration.microseconds(800)
-    /// Queries slower than this make it shrink.
-    static let slowQuery = Duration.milliseconds(5)
+    /// When the depth grows and shrinks.
+    struct Tuning: Sendable {
+        /// Queries faster than this (on average over a pipeline, thread hand-offs included) let
+        /// the depth grow: a point select takes 0.1–0.3 ms here, on a busy machine a few ms.
+        var fastQuery = Duration.milliseconds(2)
+        /// Queries slower than this make it shrink.
+        var slowQuery = Duration.milliseconds(10)
+    }
 
     private let enabled: Bool
+    private let tuning: Tuning
     private let dialect: SQLDialect
     private var depth = 1
 
@@ -27,6 +31,7 @@ struct PipelinePlanner {
     init(driver: any DatabaseDriver, options: GatherOptions) {
         enabled = driver.supportsPipelining && options.timeout == nil && options.retries == 0 && !options.serial
         dialect = driver.dialect
+        tuning = options.pipelineTuning
     }
 
     /// The queries to run next on one connection, starting at `start`: one, or a run of single
@@ -52,9 +57,9 @@ struct PipelinePlanner {
     mutating func record(count: Int, elapsed: Duration, failed: Bool) {
         guard enabled, count > 0 else { return }
         let perQuery = elapsed / count
-        if failed || perQuery > Self.slowQuery {
+        if failed || perQuery > tuning.slowQuery {
             depth = max(1, depth / 2)
-        } else if perQuery < Self.fastQuery {
+        } else if perQuery < tuning.fastQuery {
             depth = min(Self.maxDepth, depth * 2)
         }
     }

@@ -21,12 +21,43 @@ public struct RowChunk: Sendable {
 
     /// Cells per row.
     public let columnCount: Int
+    /// Cell text; only the first `used` bytes are written. The array is kept longer than what is
+    /// used (zero-filled) so that appending a cell is a plain copy, not `Array.append`'s
+    /// per-call bookkeeping, which cost more than the copy for a typical cell of a few bytes.
     private(set) var bytes: [UInt8] = []
+    private var used = 0
     private(set) var cells: [Cell] = []
 
     /// An empty chunk for rows of `columnCount` cells.
     public init(columnCount: Int) {
         self.columnCount = max(1, columnCount)
+    }
+
+    /// An empty chunk with room for `rows` rows and `byteCount` bytes of cell text, so that a
+    /// driver filling it does not grow (and copy) its buffers again and again.
+    init(columnCount: Int, reservingRows rows: Int, bytes byteCount: Int) {
+        self.init(columnCount: columnCount)
+        cells.reserveCapacity(rows * self.columnCount)
+        bytes = [UInt8](repeating: 0, count: byteCount)
+    }
+
+    /// Bytes of cell text held (with the 8 bytes of each exact double).
+    public var byteCount: Int { used }
+
+    /// Copies `source` after the text held. Full storage grows by a quarter (at least 4 KiB):
+    /// the zeros are written, so the slack is resident memory and stays small.
+    @inline(__always)
+    private mutating func appendBytes(_ source: UnsafeRawBufferPointer) {
+        let count = source.count
+        guard count > 0 else { return }
+        if used + count > bytes.count {
+            bytes.append(contentsOf: repeatElement(0, count: Swift.max(used + count - bytes.count, used / 4, 4096)))
+        }
+        let offset = used
+        bytes.withUnsafeMutableBytes { target in
+            target.baseAddress!.advanced(by: offset).copyMemory(from: source.baseAddress!, byteCount: count)
+        }
+        used += count
     }
 
     /// Rows held.
@@ -37,20 +68,20 @@ public struct RowChunk: Sendable {
 
     /// Appends a cell (cells fill rows left to right, top to bottom).
     public mutating func append(_ kind: Kind, bytes cellBytes: UnsafeRawBufferPointer) {
-        cells.append(Cell(start: UInt32(bytes.count), length: UInt32(cellBytes.count), kind: kind))
-        bytes.append(contentsOf: cellBytes)
+        cells.append(Cell(start: UInt32(used), length: UInt32(cellBytes.count), kind: kind))
+        appendBytes(cellBytes)
     }
 
     /// Appends a NULL cell.
     public mutating func appendNull() {
-        cells.append(Cell(start: UInt32(bytes.count), length: 0, kind: .null))
+        cells.append(Cell(start: UInt32(used), length: 0, kind: .null))
     }
 
     /// Appends a SQLite REAL: its `%!.15g` text for output, and the exact double after it.
     mutating func appendReal(text: UnsafeRawBufferPointer, value: Double) {
-        cells.append(Cell(start: UInt32(bytes.count), length: UInt32(text.count), kind: .real, exactDouble: true))
-        bytes.append(contentsOf: text)
-        withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
+        cells.append(Cell(start: UInt32(used), length: UInt32(text.count), kind: .real, exactDouble: true))
+        appendBytes(text)
+        withUnsafeBytes(of: value.bitPattern.littleEndian) { appendBytes($0) }
     }
 
     /// Appends a cell from a `Value` (for rows that did not come from a driver).

@@ -49,29 +49,50 @@ struct CSVFormatter: OutcomeFormatter {
     }
 
     /// Writes rows straight from the chunk's bytes: each cell is the engine's own text, quoted
-    /// when its CLI would quote it.
+    /// when its CLI would quote it. The chunk's csv is built with plain pointer writes into a
+    /// buffer sized for the worst case (every byte doubled by quoting), then appended at once:
+    /// per-cell `Array.append` calls cost more than the copying itself.
     static func write(_ chunk: RowChunk, sqliteStyle: Bool, null: [UInt8] = [], into output: OutputWriter) {
-        output.withBuffer { buffer in
-            for row in 0..<chunk.rowCount {
-                chunk.forEachCell(row: row) { column, kind, bytes in
-                    if column > 0 { buffer.append(UInt8(ascii: ",")) }
-                    switch kind {
-                    case .null: buffer.append(contentsOf: null)
-                    case .blob:
-                        // sqlite3 prints a blob through sqlite3_column_text, as a C string: up to the first NUL.
-                        let end = bytes.firstIndex(of: 0) ?? bytes.count
-                        writeField(UnsafeBufferPointer(rebasing: bytes[0..<end]), sqliteStyle: sqliteStyle, into: &buffer)
-                    default:
-                        writeField(bytes, sqliteStyle: sqliteStyle, into: &buffer)
+        let bound = 2 * chunk.byteCount + chunk.rowCount * (chunk.columnCount * (3 + null.count) + 1)
+        let text = [UInt8](unsafeUninitializedCapacity: bound) { buffer, written in
+            var out = buffer.baseAddress!
+            null.withUnsafeBufferPointer { null in
+                for row in 0..<chunk.rowCount {
+                    chunk.forEachCell(row: row) { column, kind, bytes in
+                        if column > 0 { put(UInt8(ascii: ","), &out) }
+                        switch kind {
+                        case .null: copy(null, &out)
+                        case .blob:
+                            // sqlite3 prints a blob through sqlite3_column_text, as a C string: up to the first NUL.
+                            let end = bytes.firstIndex(of: 0) ?? bytes.count
+                            writeField(UnsafeBufferPointer(rebasing: bytes[0..<end]), sqliteStyle: sqliteStyle, into: &out)
+                        default:
+                            writeField(bytes, sqliteStyle: sqliteStyle, into: &out)
+                        }
                     }
+                    put(UInt8(ascii: "\n"), &out)
                 }
-                buffer.append(UInt8(ascii: "\n"))
             }
+            written = out - buffer.baseAddress!
         }
+        output.withBuffer { $0.append(contentsOf: text) }
     }
 
     @inline(__always)
-    private static func writeField(_ bytes: UnsafeBufferPointer<UInt8>, sqliteStyle: Bool, into buffer: inout [UInt8]) {
+    private static func put(_ byte: UInt8, _ out: inout UnsafeMutablePointer<UInt8>) {
+        out.initialize(to: byte)
+        out += 1
+    }
+
+    @inline(__always)
+    private static func copy(_ bytes: UnsafeBufferPointer<UInt8>, _ out: inout UnsafeMutablePointer<UInt8>) {
+        guard let source = bytes.baseAddress, bytes.count > 0 else { return }
+        out.initialize(from: source, count: bytes.count)
+        out += bytes.count
+    }
+
+    @inline(__always)
+    private static func writeField(_ bytes: UnsafeBufferPointer<UInt8>, sqliteStyle: Bool, into out: inout UnsafeMutablePointer<UInt8>) {
         var quote: Bool
         if sqliteStyle {
             quote = bytes.isEmpty
@@ -91,15 +112,15 @@ struct CSVFormatter: OutcomeFormatter {
             }
         }
         guard quote else {
-            buffer.append(contentsOf: bytes)
+            copy(bytes, &out)
             return
         }
-        buffer.append(0x22)
+        put(0x22, &out)
         for b in bytes {
-            if b == 0x22 { buffer.append(0x22) }
-            buffer.append(b)
+            if b == 0x22 { put(0x22, &out) }
+            put(b, &out)
         }
-        buffer.append(0x22)
+        put(0x22, &out)
     }
 
     /// `text` quoted if the engine's CLI would quote it.

@@ -26,7 +26,7 @@ import Testing
         var planner = try Self.planner()
         for _ in 0..<6 { planner.record(count: 1, elapsed: .microseconds(100), failed: false) }
         #expect(planner.nextRun(of: Self.reads, from: 0, jobs: 4).count == 64)
-        planner.record(count: 64, elapsed: .milliseconds(640), failed: false)
+        planner.record(count: 64, elapsed: .milliseconds(64 * 20), failed: false)
         #expect(planner.nextRun(of: Self.reads, from: 0, jobs: 4).count == 32)
         planner.record(count: 32, elapsed: .microseconds(100), failed: true)
         #expect(planner.nextRun(of: Self.reads, from: 0, jobs: 4).count == 16)

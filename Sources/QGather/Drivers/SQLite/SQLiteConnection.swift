@@ -26,27 +26,44 @@ final class SQLiteConnection: DatabaseConnection {
     static func open(filename: String, flags: Int32, busyTimeoutMilliseconds: Int32, setup: [String], sessionMode: SessionMode,
                      refuseWrites: Bool = false, displayName: String, threadName: String) async throws(DatabaseOpenError) -> SQLiteConnection {
         let busyWait = SQLiteBusyWait(timeoutMilliseconds: busyTimeoutMilliseconds)
-        let (thread, handle) = try await ConnectionThread.open(name: threadName, displayName: displayName) { () -> Result<SQLiteHandle, DatabaseOpenError> in
-            var db: OpaquePointer?
-            let rc = sqlite3_open_v2(filename, &db, flags | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI, nil)
-            guard rc == SQLITE_OK, let db else {
-                let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(rc))
-                sqlite3_close_v2(db)
-                return .failure(DatabaseOpenError(target: displayName, message: message))
-            }
-            sqlite3_extended_result_codes(db, 1)
-            busyWait.install(on: db)
-            // Reading the schema proves the file is a database (SQLITE_NOTADB otherwise).
-            for (i, sql) in (["SELECT count(*) FROM sqlite_schema"] + setup).enumerated() {
-                if sqlite3_exec(db, sql, nil, nil, nil) != SQLITE_OK {
-                    let message = String(cString: sqlite3_errmsg(db))
-                    sqlite3_close_v2(db)
-                    return .failure(DatabaseOpenError(target: displayName, message: i == 0 ? message : "init statement failed: \(message)"))
-                }
-            }
-            return .success(SQLiteHandle(pointer: db))
+        // Opening reads the schema, which waits while another connection holds an exclusive
+        // lock: cancelling the task (Ctrl-C, fail-fast) ends that wait instead of sitting out
+        // the busy timeout.
+        let opened = await withTaskCancellationHandler {
+            await openHandle(filename: filename, flags: flags, setup: setup, busyWait: busyWait, displayName: displayName, threadName: threadName)
+        } onCancel: {
+            busyWait.interrupt()
         }
+        let (thread, handle) = try opened.get()
         return SQLiteConnection(thread: thread, handle: handle, busyWait: busyWait, sessionMode: sessionMode, refuseWrites: refuseWrites)
+    }
+
+    private static func openHandle(filename: String, flags: Int32, setup: [String], busyWait: SQLiteBusyWait, displayName: String,
+                                   threadName: String) async -> Result<(ConnectionThread, SQLiteHandle), DatabaseOpenError> {
+        do {
+            return .success(try await ConnectionThread.open(name: threadName, displayName: displayName) { () -> Result<SQLiteHandle, DatabaseOpenError> in
+                var db: OpaquePointer?
+                let rc = sqlite3_open_v2(filename, &db, flags | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI, nil)
+                guard rc == SQLITE_OK, let db else {
+                    let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(rc))
+                    sqlite3_close_v2(db)
+                    return .failure(DatabaseOpenError(target: displayName, message: message))
+                }
+                sqlite3_extended_result_codes(db, 1)
+                busyWait.install(on: db)
+                // Reading the schema proves the file is a database (SQLITE_NOTADB otherwise).
+                for (i, sql) in (["SELECT count(*) FROM sqlite_schema"] + setup).enumerated() {
+                    if sqlite3_exec(db, sql, nil, nil, nil) != SQLITE_OK {
+                        let message = String(cString: sqlite3_errmsg(db))
+                        sqlite3_close_v2(db)
+                        return .failure(DatabaseOpenError(target: displayName, message: i == 0 ? message : "init statement failed: \(message)"))
+                    }
+                }
+                return .success(SQLiteHandle(pointer: db))
+            })
+        } catch {
+            return .failure(error)
+        }
     }
 
     var isUsable: Bool { usable.load(ordering: .relaxed) }

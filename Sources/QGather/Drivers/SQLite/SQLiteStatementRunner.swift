@@ -99,8 +99,10 @@ struct SQLiteStatementRunner {
             for i in 0..<Int32(columnCount) { appendCell(statement, i, to: &chunk) }
             rowsInChunk += 1
             if rowsInChunk == rowsPerChunk {
+                // The next chunk likely needs what this one took: reserve it up front.
+                let (filledBytes, filledRows) = (chunk.byteCount, rowsInChunk)
                 if let channel { channel.push(chunk) } else { chunks.append(chunk) }
-                chunk = RowChunk(columnCount: columnCount)
+                chunk = RowChunk(columnCount: columnCount, reservingRows: filledRows, bytes: filledBytes + filledBytes / 8)
                 rowsInChunk = 0
             }
         }

@@ -11,6 +11,14 @@ struct PostgresPipelineTests {
         return (Database(driver: recorder, maxConnections: connections), recorder)
     }
 
+    /// Options whose pipelines deepen whatever the machine's load (in a parallel test run a point
+    /// select can take longer than the planner's "quick"), so that the tests see pipelines.
+    static func options(jobs: Int, policy: ErrorPolicy = .failFast) -> GatherOptions {
+        var options = GatherOptions(jobs: jobs, policy: policy)
+        options.pipelineTuning = PipelinePlanner.Tuning(fastQuery: .seconds(60), slowQuery: .seconds(120))
+        return options
+    }
+
     /// Queries of `applicationName` still running on the server.
     static func activeQueries(applicationName app: String) async throws -> Int64? {
         let watcher = try Database.postgres(try TestDatabases.postgresConninfo(), maxConnections: 1)
@@ -22,7 +30,7 @@ struct PostgresPipelineTests {
     @Test func manyQuickQueriesShareRoundTripsAndComeBackInOrder() async throws {
         let (db, recorder) = try Self.database(connections: 4)
         let sql = (0..<600).map { "SELECT \($0) AS n, repeat('x', \($0 % 7)) || \($0) AS t, NULL::int AS z" }
-        let outcomes = await db.gather(Batch(sql: sql), options: GatherOptions(jobs: 4))
+        let outcomes = await db.gather(Batch(sql: sql), options: Self.options(jobs: 4))
         #expect(outcomes.map(\.query.index) == Array(0..<600))
         #expect(outcomes.allSatisfy { $0.status == .ok })
         for (n, outcome) in outcomes.enumerated() {
@@ -39,7 +47,7 @@ struct PostgresPipelineTests {
         let (db, recorder) = try Self.database(connections: 2)
         var sql = (0..<400).map { "SELECT \($0) AS n" }
         sql[250] = "SELECT 1/0"
-        let outcomes = await db.gather(Batch(sql: sql), options: GatherOptions(jobs: 2, policy: .collect))
+        let outcomes = await db.gather(Batch(sql: sql), options: Self.options(jobs: 2, policy: .collect))
         #expect(outcomes[250].error?.code == "22012")
         #expect(outcomes[250].error?.query?.index == 250)
         #expect(outcomes.enumerated().allSatisfy { $0.offset == 250 || $0.element.rowSet?.rows == [[.integer(Int64($0.offset))]] })
@@ -56,7 +64,7 @@ struct PostgresPipelineTests {
         let (db, _) = try Self.database("application_name=\(app)", connections: 4)
         var sql = (0..<5000).map { "SELECT \($0) AS n" }
         sql[300] = "SELECT 1/0"
-        let outcomes = await db.gather(Batch(sql: sql), options: GatherOptions(jobs: 4))
+        let outcomes = await db.gather(Batch(sql: sql), options: Self.options(jobs: 4))
         #expect(outcomes.count == 5000)
         #expect(outcomes.filter { $0.status == .error }.map(\.query.index) == [300])
         #expect(outcomes.last?.status == .cancelled)
@@ -69,7 +77,7 @@ struct PostgresPipelineTests {
         let (db, recorder) = try Self.database("application_name=\(app)", connections: 2)
         // Quick at first, so the pipelines deepen; then each takes a while.
         let sql = (0..<3000).map { $0 < 500 ? "SELECT \($0)" : "SELECT pg_sleep(0.002)" }
-        let task = Task { await db.gather(Batch(sql: sql), options: GatherOptions(jobs: 2)) }
+        let task = Task { await db.gather(Batch(sql: sql), options: Self.options(jobs: 2)) }
         while !recorder.pipelines.contains(where: { $0.count > 4 && $0.contains { $0 >= 500 } }) {
             try await Task.sleep(for: .milliseconds(5))
         }
@@ -88,7 +96,7 @@ struct PostgresPipelineTests {
         let app = "qgt_pipe_term_\(UInt32.random(in: 0...UInt32.max))"
         let (db, recorder) = try Self.database("application_name=\(app)", connections: 1)
         let sql = (0..<200).map { "SELECT \($0)" } + ["SELECT pg_sleep(20) AS victim_marker"] + (201..<400).map { "SELECT \($0)" }
-        let task = Task { await db.gather(Batch(sql: sql), options: GatherOptions(jobs: 1, policy: .collect)) }
+        let task = Task { await db.gather(Batch(sql: sql), options: Self.options(jobs: 1, policy: .collect)) }
         let watcher = try Database.postgres(try TestDatabases.postgresConninfo(), maxConnections: 1)
         var killed = Value.integer(0)
         for _ in 0..<400 where killed != .integer(1) {
@@ -113,7 +121,7 @@ struct PostgresPipelineTests {
         let queries = (0..<600).map { n in
             Query("SELECT :n::int * 2 AS twice, :label::text AS label", parameters: ["n": .integer(Int64(n)), "label": n % 5 == 0 ? .null : .text("q\(n)")], index: n)
         }
-        let outcomes = await db.gather(Batch(queries), options: GatherOptions(jobs: 4))
+        let outcomes = await db.gather(Batch(queries), options: Self.options(jobs: 4))
         for (n, outcome) in outcomes.enumerated() {
             #expect(outcome.rowSet?.rows == [[.integer(Int64(2 * n)), n % 5 == 0 ? .null : .text("q\(n)")]], "query \(n): \(String(describing: outcome.error))")
         }
@@ -127,7 +135,7 @@ struct PostgresPipelineTests {
     @Test func aRepeatedTextThatCannotBePreparedFailsEachTimeWithItsOwnError() async throws {
         let (db, _) = try Self.database(connections: 2)
         let sql = (0..<300).map { $0 % 2 == 0 ? "SELECT x FROM qgather_no_such_table" : "SELECT \($0) AS n" }
-        let outcomes = await db.gather(Batch(sql: sql), options: GatherOptions(jobs: 2, policy: .collect))
+        let outcomes = await db.gather(Batch(sql: sql), options: Self.options(jobs: 2, policy: .collect))
         for (n, outcome) in outcomes.enumerated() {
             if n % 2 == 0 {
                 #expect(outcome.error?.code == "42P01", "query \(n): \(String(describing: outcome.error))")
@@ -144,10 +152,10 @@ struct PostgresPipelineTests {
         let (db, _) = try Self.database(connections: 2)
         try await db.execute("CREATE TABLE \(table) (a int); INSERT INTO \(table) VALUES (1)")
         let batch = Batch(sql: Array(repeating: "SELECT * FROM \(table)", count: 300))
-        let before = await db.gather(batch, options: GatherOptions(jobs: 2))
+        let before = await db.gather(batch, options: Self.options(jobs: 2))
         #expect(before.allSatisfy { $0.rowSet?.rows == [[.integer(1)]] })
         try await db.execute("ALTER TABLE \(table) ADD COLUMN b int DEFAULT 2")
-        let after = await db.gather(batch, options: GatherOptions(jobs: 2))
+        let after = await db.gather(batch, options: Self.options(jobs: 2))
         #expect(after.allSatisfy { $0.rowSet?.rows == [[.integer(1), .integer(2)]] }, "\(after.compactMap(\.error?.message).prefix(3))")
         try await db.execute("DROP TABLE \(table)")
         await db.close()
@@ -158,7 +166,7 @@ struct PostgresPipelineTests {
         let (db, recorder) = try Self.database(connections: 2)
         try await db.execute("CREATE TABLE \(table) (n int)")
         let sql = (0..<400).map { $0 % 50 == 49 ? "INSERT INTO \(table) VALUES (\($0))" : "SELECT \($0)" }
-        let outcomes = await db.gather(Batch(sql: sql), options: GatherOptions(jobs: 2))
+        let outcomes = await db.gather(Batch(sql: sql), options: Self.options(jobs: 2))
         #expect(outcomes.allSatisfy { $0.status == .ok })
         let pipelined = Set(recorder.pipelines.flatMap { $0 })
         #expect(!pipelined.isEmpty)
@@ -172,8 +180,12 @@ struct PostgresPipelineTests {
     @Test func timeoutsAndRetriesKeepOneQueryPerRoundTrip() async throws {
         let (db, recorder) = try Self.database(connections: 2)
         let sql = (0..<300).map { "SELECT \($0)" }
-        let timed = await db.gather(Batch(sql: sql), options: GatherOptions(jobs: 2, timeout: .seconds(5)))
-        let retried = await db.gather(Batch(sql: sql), options: GatherOptions(jobs: 2, retries: 2))
+        var withTimeout = Self.options(jobs: 2)
+        withTimeout.timeout = .seconds(5)
+        var withRetries = Self.options(jobs: 2)
+        withRetries.retries = 2
+        let timed = await db.gather(Batch(sql: sql), options: withTimeout)
+        let retried = await db.gather(Batch(sql: sql), options: withRetries)
         #expect((timed + retried).allSatisfy { $0.status == .ok })
         #expect(recorder.pipelines.isEmpty)
         await db.close()
@@ -182,7 +194,7 @@ struct PostgresPipelineTests {
     @Test func readOnlySessionsAreNeverPipelined() async throws {
         let recorder = PipelineRecorder(try PostgresDriver(conninfo: try TestDatabases.postgresConninfo(), readOnly: true))
         let db = Database(driver: recorder, maxConnections: 2)
-        let outcomes = await db.gather(Batch(sql: (0..<300).map { "SELECT \($0)" }), options: GatherOptions(jobs: 2))
+        let outcomes = await db.gather(Batch(sql: (0..<300).map { "SELECT \($0)" }), options: Self.options(jobs: 2))
         #expect(outcomes.allSatisfy { $0.status == .ok })
         #expect(recorder.pipelines.isEmpty)
         await db.close()
