@@ -44,14 +44,15 @@ public struct RowChunk: Sendable {
     /// Bytes of cell text held (with the 8 bytes of each exact double).
     public var byteCount: Int { used }
 
-    /// Copies `source` after the text held. Full storage grows by a quarter (at least 4 KiB):
-    /// the zeros are written, so the slack is resident memory and stays small.
+    /// Copies `source` after the text held. Full storage grows by a quarter (at least 64 bytes):
+    /// the zeros are written, so the slack is resident memory and must stay small (a batch of
+    /// 100,000 one-row results holds 100,000 chunks).
     @inline(__always)
     private mutating func appendBytes(_ source: UnsafeRawBufferPointer) {
         let count = source.count
         guard count > 0 else { return }
         if used + count > bytes.count {
-            bytes.append(contentsOf: repeatElement(0, count: Swift.max(used + count - bytes.count, used / 4, 4096)))
+            bytes.append(contentsOf: repeatElement(0, count: Swift.max(used + count - bytes.count, used / 4, 64)))
         }
         let offset = used
         bytes.withUnsafeMutableBytes { target in

@@ -17,8 +17,9 @@ final class PostgresStatementCache: @unchecked Sendable {
 
     /// Most statements kept prepared on one connection.
     static let capacity = 256
-    /// Most texts remembered as seen once.
-    static let seenCapacity = 4096
+    /// Most texts remembered as seen once (a batch of distinct texts fills it, and then it stops
+    /// growing: a long run's memory stays flat).
+    static let seenCapacity = 1024
 
     private var names: [String: String] = [:]
     private var seen: Set<String> = []
