@@ -132,8 +132,10 @@ final class PostgresConnection: DatabaseConnection {
         var outcome: Result<RowSet, QueryError> = .success(RowSet(columns: [], rows: [], rowsAffected: 0, realRendering: .postgres))
         var failure: QueryError?
         var streaming: (columns: [Column], kinds: [RowChunk.Kind], chunk: RowChunk)?
+        var received = false
         while let result = PQgetResult(connection) {
             defer { PQclear(result) }
+            received = true
             switch PQresultStatus(result) {
             case PGRES_SINGLE_TUPLE:
                 guard let channel, failure == nil else { continue }
@@ -185,6 +187,8 @@ final class PostgresConnection: DatabaseConnection {
             }
         }
         if let failure { outcome = .failure(failure) }
+        // No result at all, and the link is down: the query did not succeed (no "0 rows").
+        if !received && PQstatus(connection) != CONNECTION_OK { return .failure(connectionError()) }
         return outcome
     }
 

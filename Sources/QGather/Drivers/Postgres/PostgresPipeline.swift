@@ -82,6 +82,11 @@ extension PostgresConnection: PipeliningConnection {
                 statementCache.forget(statement.sql)
                 reachedServer = false
             }
+            if case .failure(let error) = outcome, error.kind == .connectionLost, preparationError == nil {
+                // No result of this read came back before the link went down (collectResults
+                // reports only that as a lost connection): it runs on another connection.
+                reachedServer = false
+            }
             let ended = clock.now
             results.append(PipelinedResult(result: outcome, started: started, ended: ended, reachedServer: reachedServer))
             started = ended
