@@ -48,7 +48,7 @@ final class PrivatePostgresServer {
             lines = String(decoding: buffer, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
         }
         guard lines.count >= 5, !lines[0].isEmpty else {
-            try? input.fileHandleForWriting.close()
+            try? input.fileHandleForWriting.close()  // teardown of a start that already failed: the error below is the one to report
             process.waitUntilExit()
             throw ServerError(message: "Scripts/with-postgres did not start a private server")
         }
@@ -90,7 +90,7 @@ final class PrivatePostgresServer {
     /// Stops the server and deletes its files: with its standard input closed, the script that
     /// holds the server open ends, and with-postgres stops the server and removes its directory.
     func stop() {
-        try? input.fileHandleForWriting.close()
+        try? input.fileHandleForWriting.close()  // closing our own pipe end; the wait below tells whether the server stopped
         // waitpid directly (see `restart`); ECHILD means Foundation reaped it after all.
         let pid = process.processIdentifier
         var status: Int32 = 0
