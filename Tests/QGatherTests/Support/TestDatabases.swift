@@ -24,6 +24,15 @@ enum TestDatabases {
                      "QGATHER_TEST_PG is not set: run the tests with ./Scripts/test, which starts a throwaway PostgreSQL")
     }
 
+    /// Queries of `applicationName` still running on the server (the test server, or `conninfo`'s),
+    /// counted from a connection of its own.
+    static func activeQueries(applicationName app: String, conninfo: String? = nil) async throws -> Int64 {
+        let watcher = try Database.postgres(try conninfo ?? postgresConninfo(), maxConnections: 1)
+        let active = try await watcher.execute("SELECT count(*) FROM pg_stat_activity WHERE application_name = '\(app)' AND state = 'active'")
+        await watcher.close()
+        return try active.value(Int64.self, row: 0, column: 0)
+    }
+
     /// A table name no other test uses.
     static func uniqueTable(_ prefix: String) -> String {
         "\(prefix)_\(UInt32.random(in: 0...UInt32.max))"

@@ -28,7 +28,11 @@ enum PostgresParameters {
     /// even a query without parameters through the extended protocol, as pipeline mode requires
     /// (which then takes a single statement).
     static func send(_ query: Query, on connection: OpaquePointer, extended: Bool = false) -> Int32 {
-        let bound = bind(query) ?? Bound(sql: query.sql, values: [])
+        send(bind(query) ?? Bound(sql: query.sql, values: []), on: connection, extended: extended)
+    }
+
+    /// Sends a query already bound (see `bind(_:)`), as an unnamed statement.
+    static func send(_ bound: Bound, on connection: OpaquePointer, extended: Bool) -> Int32 {
         if bound.values.isEmpty && !extended { return PQsendQuery(connection, bound.sql) }
         return withValues(bound.values) { PQsendQueryParams(connection, bound.sql, Int32(bound.values.count), nil, $0, nil, nil, 0) }
     }

@@ -132,7 +132,7 @@ extension PostgresConnection: PipeliningConnection {
         let count = Int32(bound.values.count)
         switch statementCache.plan(for: bound.sql) {
         case .unnamed:
-            return (PostgresParameters.withValues(bound.values) { PQsendQueryParams(connection, bound.sql, count, nil, $0, nil, nil, 0) } == 1, nil)
+            return (PostgresParameters.send(bound, on: connection, extended: true) == 1, nil)
         case .reuse(let name):
             return (PostgresParameters.withValues(bound.values) { PQsendQueryPrepared(connection, name, count, $0, nil, nil, 0) } == 1, (bound.sql, false))
         case .prepare(let name):

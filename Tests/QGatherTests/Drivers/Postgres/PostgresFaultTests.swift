@@ -6,11 +6,6 @@ import Testing
 /// fault hit, promptly, and the pool and the server are left clean.
 @Suite(.timeLimit(.minutes(3)))
 struct PostgresFaultTests {
-    static func activeQueries(_ watcher: Database, applicationName app: String) async throws -> Int64 {
-        try await watcher.execute("SELECT count(*) FROM pg_stat_activity WHERE application_name = '\(app)' AND state = 'active'")
-            .value(Int64.self, row: 0, column: 0)
-    }
-
     @Test func serverRestartedMidBatchFailsTheRunningQueriesAndTheSamePoolRecovers() async throws {
         let server = try PrivatePostgresServer()
         defer { server.stop() }
@@ -19,14 +14,12 @@ struct PostgresFaultTests {
         let task = Task {
             await db.gather(Batch(sql: Array(repeating: "SELECT pg_sleep(60)", count: 4)), options: GatherOptions(jobs: 4, policy: .collect))
         }
-        let watcher = try Database.postgres(server.conninfo, maxConnections: 1)
         var active: Int64 = 0
         for _ in 0..<200 where active != 4 {
             try await Task.sleep(for: .milliseconds(50))
-            active = try await Self.activeQueries(watcher, applicationName: app)
+            active = try await TestDatabases.activeQueries(applicationName: app, conninfo: server.conninfo)
         }
         #expect(active == 4)
-        await watcher.close()  // its connection would not survive the restart either
 
         let clock = ContinuousClock()
         let restarted = clock.now
@@ -77,7 +70,7 @@ struct PostgresFaultTests {
         #expect(db.pool.idleConnections == db.pool.openConnections, "a connection is still leased")
 
         let watcher = try Database.postgres(try TestDatabases.postgresConninfo(), maxConnections: 1)
-        #expect(try await Self.activeQueries(watcher, applicationName: app) == 0)
+        #expect(try await TestDatabases.activeQueries(applicationName: app) == 0)
         let backends = try await watcher.execute("SELECT count(*) FROM pg_stat_activity WHERE application_name = '\(app)'")
         #expect(try backends.value(Int64.self, row: 0, column: 0) == Int64(db.pool.openConnections), "the server holds connections the pool lost")
         // And the pool still works.

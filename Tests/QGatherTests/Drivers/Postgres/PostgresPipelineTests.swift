@@ -19,14 +19,6 @@ struct PostgresPipelineTests {
         return options
     }
 
-    /// Queries of `applicationName` still running on the server.
-    static func activeQueries(applicationName app: String) async throws -> Int64? {
-        let watcher = try Database.postgres(try TestDatabases.postgresConninfo(), maxConnections: 1)
-        let active = try await watcher.execute("SELECT count(*) FROM pg_stat_activity WHERE application_name = '\(app)' AND state = 'active'")
-        await watcher.close()
-        return try active.value(Int64.self, row: 0, column: 0)
-    }
-
     @Test func manyQuickQueriesShareRoundTripsAndComeBackInOrder() async throws {
         let (db, recorder) = try Self.database(connections: 4)
         let sql = (0..<600).map { "SELECT \($0) AS n, repeat('x', \($0 % 7)) || \($0) AS t, NULL::int AS z" }
@@ -68,7 +60,7 @@ struct PostgresPipelineTests {
         #expect(outcomes.count == 5000)
         #expect(outcomes.filter { $0.status == .error }.map(\.query.index) == [300])
         #expect(outcomes.last?.status == .cancelled)
-        #expect(try await Self.activeQueries(applicationName: app) == 0)
+        #expect(try await TestDatabases.activeQueries(applicationName: app) == 0)
         await db.close()
     }
 
@@ -88,7 +80,7 @@ struct PostgresPipelineTests {
         #expect(clock.now - start < .seconds(5))
         #expect(outcomes.allSatisfy { $0.status != .error })
         #expect(outcomes.contains { $0.status == .cancelled })
-        #expect(try await Self.activeQueries(applicationName: app) == 0)
+        #expect(try await TestDatabases.activeQueries(applicationName: app) == 0)
         await db.close()
     }
 
