@@ -49,13 +49,13 @@ struct CSVFormatter: OutcomeFormatter {
     }
 
     /// Writes rows straight from the chunk's bytes: each cell is the engine's own text, quoted
-    /// when its CLI would quote it. The chunk's csv is built with plain pointer writes into a
-    /// buffer sized for the worst case (every byte doubled by quoting), then appended at once:
-    /// per-cell `Array.append` calls cost more than the copying itself.
+    /// when its CLI would quote it. The csv is built with plain pointer writes in the output's
+    /// own buffer, in room sized for the worst case (every byte doubled by quoting): per-cell
+    /// `Array.append` calls cost more than the copying itself.
     static func write(_ chunk: RowChunk, sqliteStyle: Bool, null: [UInt8] = [], into output: OutputWriter) {
         let bound = 2 * chunk.byteCount + chunk.rowCount * (chunk.columnCount * (3 + null.count) + 1)
-        let text = [UInt8](unsafeUninitializedCapacity: bound) { buffer, written in
-            var out = buffer.baseAddress!
+        output.writeInPlace(upTo: bound) { start in
+            var out = start
             null.withUnsafeBufferPointer { null in
                 for row in 0..<chunk.rowCount {
                     chunk.forEachCell(row: row) { column, kind, bytes in
@@ -73,9 +73,8 @@ struct CSVFormatter: OutcomeFormatter {
                     put(UInt8(ascii: "\n"), &out)
                 }
             }
-            written = out - buffer.baseAddress!
+            return out - start
         }
-        output.withBuffer { $0.append(contentsOf: text) }
     }
 
     @inline(__always)

@@ -118,17 +118,29 @@ struct SQLiteStatementRunner {
         return RowSet(columns: columns, chunks: chunks, realRendering: .sqlite)
     }
 
-    /// Appends one cell as SQLite's own text rendering (what `sqlite3 -csv` prints).
+    /// Appends one cell as SQLite's own text rendering (what `sqlite3 -csv` prints). Numbers are
+    /// rendered here when that is certain to give SQLite's text (`SQLiteNumberText`): asking
+    /// SQLite for a number's text runs its printf, the largest cost of a big export.
     @inline(__always)
     private func appendCell(_ statement: OpaquePointer, _ i: Int32, to chunk: inout RowChunk) {
         switch sqlite3_column_type(statement, i) {
         case SQLITE_INTEGER:
-            let text = sqlite3_column_text(statement, i)
-            chunk.append(.integer, bytes: UnsafeRawBufferPointer(start: text, count: Int(sqlite3_column_bytes(statement, i))))
+            let value = sqlite3_column_int64(statement, i)
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: SQLiteNumberText.maxLength) { buffer in
+                let length = SQLiteNumberText.integer(value, into: buffer.baseAddress!)
+                chunk.append(.integer, bytes: UnsafeRawBufferPointer(start: buffer.baseAddress, count: length))
+            }
         case SQLITE_FLOAT:
             let value = sqlite3_column_double(statement, i)
-            let text = sqlite3_column_text(statement, i)
-            chunk.appendReal(text: UnsafeRawBufferPointer(start: text, count: Int(sqlite3_column_bytes(statement, i))), value: value)
+            let rendered: Bool = SQLiteNumberText.realsMatchLinkedSQLite && withUnsafeTemporaryAllocation(of: UInt8.self, capacity: SQLiteNumberText.maxLength) { buffer in
+                guard let length = SQLiteNumberText.real(value, into: buffer.baseAddress!) else { return false }
+                chunk.appendReal(text: UnsafeRawBufferPointer(start: buffer.baseAddress, count: length), value: value)
+                return true
+            }
+            if !rendered {
+                let text = sqlite3_column_text(statement, i)
+                chunk.appendReal(text: UnsafeRawBufferPointer(start: text, count: Int(sqlite3_column_bytes(statement, i))), value: value)
+            }
         case SQLITE_TEXT:
             let text = sqlite3_column_text(statement, i)
             chunk.append(.text, bytes: UnsafeRawBufferPointer(start: text, count: Int(sqlite3_column_bytes(statement, i))))
