@@ -17,6 +17,11 @@ public protocol DatabaseConnection: AnyObject, Sendable {
 
     /// Closes the connection and stops its thread. Called once, by the pool.
     func close() async
+
+    /// Closes the connection on the calling thread, then stops its own thread. The caller must
+    /// be a thread of its own (never the cooperative pool), and nothing may run on the
+    /// connection. Called once, by the pool, instead of `close()`.
+    func closeOnCallingThread()
 }
 
 extension DatabaseConnection {

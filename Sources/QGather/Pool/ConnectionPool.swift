@@ -1,4 +1,5 @@
 import Synchronization
+import Foundation
 
 /// Hands out connections to one database, opening them lazily up to `maxConnections`.
 ///
@@ -115,10 +116,18 @@ public final class ConnectionPool: Sendable {
             return (s.idle, s.waiters)
         }
         for waiter in waiters { waiter.continuation.resume(throwing: CancellationError()) }
-        // All at once: each close waits for its connection's thread, and a pool of 64 closed one
-        // by one kept a short batch's process alive tens of milliseconds longer.
-        await withTaskGroup(of: Void.self) { group in
-            for connection in idle { group.addTask { await connection.close() } }
+        guard !idle.isEmpty else { return }
+        // One thread closes them all, one after the other. Closing each on its own thread kept
+        // the process alive 5-50 ms after a batch of 64 (64 threads to wake while 64 server
+        // backends, told to exit, took the CPU); here the last Terminate leaves in about 1 ms.
+        await withCheckedContinuation { (closed: CheckedContinuation<Void, Never>) in
+            let closer = Thread {
+                for connection in idle { connection.closeOnCallingThread() }
+                closed.resume()
+            }
+            closer.name = "qgather-close"
+            closer.stackSize = 1 << 20
+            closer.start()
         }
     }
 

@@ -59,4 +59,8 @@ private final class RecordingConnection: PipeliningConnection {
     func close() async {
         await base.close()
     }
+
+    func closeOnCallingThread() {
+        base.closeOnCallingThread()
+    }
 }

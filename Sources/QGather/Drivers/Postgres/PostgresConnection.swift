@@ -262,12 +262,20 @@ final class PostgresConnection: DatabaseConnection {
 
     func close() async {
         let handle = self.handle
-        _ = try? await thread.run {
-            if let cancel = handle.cancel { PQfreeCancel(cancel) }
-            PQfinish(handle.connection)
-        }
+        _ = try? await thread.run { Self.finish(handle) }
         usable.store(false, ordering: .relaxed)
         thread.stop()
+    }
+
+    func closeOnCallingThread() {
+        Self.finish(handle)
+        usable.store(false, ordering: .relaxed)
+        thread.stop()
+    }
+
+    private static func finish(_ handle: PostgresHandle) {
+        if let cancel = handle.cancel { PQfreeCancel(cancel) }
+        PQfinish(handle.connection)
     }
 }
 

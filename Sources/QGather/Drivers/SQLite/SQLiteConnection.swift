@@ -109,4 +109,10 @@ final class SQLiteConnection: DatabaseConnection {
         usable.store(false, ordering: .relaxed)
         thread.stop()
     }
+
+    func closeOnCallingThread() {
+        sqlite3_close_v2(handle.pointer)
+        usable.store(false, ordering: .relaxed)
+        thread.stop()
+    }
 }
