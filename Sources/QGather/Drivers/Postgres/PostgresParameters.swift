@@ -12,6 +12,8 @@ enum PostgresParameters {
         var sql: String
         /// The parameter values, as text.
         var values: [String?]
+        /// The parameters' declared type OIDs, or nil to let the server infer each from its context.
+        var types: [UInt32]? = nil
     }
 
     /// `query` ready to send, or nil when a placeholder has no value (the SQL then goes unchanged,
@@ -34,7 +36,15 @@ enum PostgresParameters {
     /// Sends a query already bound (see `bind(_:)`), as an unnamed statement.
     static func send(_ bound: Bound, on connection: OpaquePointer, extended: Bool) -> Int32 {
         if bound.values.isEmpty && !extended { return PQsendQuery(connection, bound.sql) }
-        return withValues(bound.values) { PQsendQueryParams(connection, bound.sql, Int32(bound.values.count), nil, $0, nil, nil, 0) }
+        return withValues(bound.values) { values in
+            withTypes(bound.types) { PQsendQueryParams(connection, bound.sql, Int32(bound.values.count), $0, values, nil, nil, 0) }
+        }
+    }
+
+    /// Calls `body` with `types` as the C array libpq takes (NULL when the server infers them).
+    static func withTypes<R>(_ types: [UInt32]?, _ body: (UnsafePointer<Oid>?) -> R) -> R {
+        guard let types else { return body(nil) }
+        return types.map { Oid($0) }.withUnsafeBufferPointer { body($0.baseAddress) }
     }
 
     /// Calls `body` with `values` as the C array libpq takes (NULL entries for SQL NULL).

@@ -122,22 +122,35 @@ extension PostgresConnection: PipeliningConnection {
     }
 
     /// Sends one query of a pipeline, through a named prepared statement when the connection has
-    /// seen its text before (`PostgresStatementCache`). Returns whether libpq took it and, for a
-    /// named statement, its SQL and whether its Prepare went out with it.
+    /// seen its text before (`PostgresStatementCache`); integer literals it compares against go
+    /// as parameters (`PostgresLiteralParameters`), so texts that differ only in them count as
+    /// the same. Returns whether libpq took it and, for a named statement, its SQL and whether
+    /// its Prepare went out with it (the SQL is the statement cache's key).
     private func send(_ query: Query) -> (sent: Bool, statement: (sql: String, preparing: Bool)?) {
         let connection = handle.connection
-        guard let bound = PostgresParameters.bind(query) else {
+        guard var bound = PostgresParameters.bind(query) else {
             return (PostgresParameters.send(query, on: connection, extended: true) == 1, nil)
         }
+        if bound.values.isEmpty, let rewritten = PostgresLiteralParameters.rewrite(bound.sql) {
+            bound = PostgresParameters.Bound(sql: rewritten.sql, values: rewritten.values,
+                                             types: Array(repeating: PostgresLiteralParameters.int4, count: rewritten.values.count))
+        }
         let count = Int32(bound.values.count)
-        switch statementCache.plan(for: bound.sql) {
+        func execute(_ name: String) -> Bool {
+            PostgresParameters.withValues(bound.values) { PQsendQueryPrepared(connection, name, count, $0, nil, nil, 0) } == 1
+        }
+        // Declared types are part of a statement: a text the user binds (types inferred) never
+        // shares a statement with the same text made here (int4).
+        let key = bound.types == nil ? bound.sql : "int4\u{0}" + bound.sql
+        switch statementCache.plan(for: key) {
         case .unnamed:
             return (PostgresParameters.send(bound, on: connection, extended: true) == 1, nil)
         case .reuse(let name):
-            return (PostgresParameters.withValues(bound.values) { PQsendQueryPrepared(connection, name, count, $0, nil, nil, 0) } == 1, (bound.sql, false))
+            return (execute(name), (key, false))
         case .prepare(let name):
-            guard PQsendPrepare(connection, name, bound.sql, count, nil) == 1 else { return (false, nil) }
-            return (PostgresParameters.withValues(bound.values) { PQsendQueryPrepared(connection, name, count, $0, nil, nil, 0) } == 1, (bound.sql, true))
+            let prepared = PostgresParameters.withTypes(bound.types) { PQsendPrepare(connection, name, bound.sql, count, $0) }
+            guard prepared == 1 else { return (false, nil) }
+            return (execute(name), (key, true))
         }
     }
 }

@@ -1,0 +1,80 @@
+@testable import QGather
+import Testing
+
+/// Which integer literals become parameters, and how the text is rewritten (no server needed;
+/// `PostgresPipelineTests` runs rewritten queries on one).
+@Suite struct PostgresLiteralParametersTests {
+    private func rewrite(_ sql: String) -> PostgresLiteralParameters.Rewritten? {
+        PostgresLiteralParameters.rewrite(sql)
+    }
+
+    @Test func aPointSelectsIdBecomesAPaddedParameter() throws {
+        let rewritten = try #require(rewrite("SELECT abalance FROM pgbench_accounts WHERE aid = 12345"))
+        #expect(rewritten.sql == "SELECT abalance FROM pgbench_accounts WHERE aid = $1   ")
+        #expect(rewritten.values == ["12345"])
+    }
+
+    @Test(arguments: [
+        "select v from t where a = 10 and b <> 20 and c != 30 and d < 40 and e > 50 and f <= 60 and g >= 70",
+        "WITH x AS (SELECT * FROM t WHERE id=42) SELECT * FROM x",
+        "SELECT * FROM t WHERE id =\n  42 ORDER BY 1",
+        "SELECT * FROM t WHERE id = /* the id */ 42",
+        "  -- a comment first\nSELECT * FROM t WHERE id = 42::bigint",
+    ])
+    func everyComparisonLiteralIsTakenAndTheTextKeepsItsLength(sql: String) throws {
+        let rewritten = try #require(rewrite(sql))
+        #expect(rewritten.sql.utf8.count == sql.utf8.count)
+        #expect(!rewritten.values.isEmpty)
+        #expect(rewritten.values.allSatisfy { Int32($0) != nil })
+        // Putting the values back in place of the placeholders gives the original text.
+        var restored = rewritten.sql
+        for (n, value) in rewritten.values.enumerated().reversed() {
+            let placeholder = "$\(n + 1)"
+            restored = restored.replacingOccurrences(of: placeholder + String(repeating: " ", count: value.count - placeholder.count), with: value)
+        }
+        #expect(restored == sql)
+    }
+
+    @Test func theSameLiteralIsTheSameParameter() throws {
+        let rewritten = try #require(rewrite("SELECT x = 10, count(*) FROM t WHERE y > 25 GROUP BY x = 10"))
+        #expect(rewritten.sql == "SELECT x = $1, count(*) FROM t WHERE y > $2 GROUP BY x = $1")
+        #expect(rewritten.values == ["10", "25"])
+    }
+
+    @Test func aTenthParameterNeedsALiteralOfThreeDigits() throws {
+        let comparisons = (1...9).map { "c\($0) = \($0 * 11)" } + ["c10 = 99", "c11 = 123"]
+        let rewritten = try #require(rewrite("SELECT 1 FROM t WHERE " + comparisons.joined(separator: " AND ")))
+        #expect(rewritten.values == ["11", "22", "33", "44", "55", "66", "77", "88", "99", "123"])
+        #expect(rewritten.sql.hasSuffix("c9 = $9 AND c10 = $9 AND c11 = $10"))
+    }
+
+    @Test(arguments: [
+        "SELECT * FROM t WHERE s = '= 12345'",                  // in a string
+        "SELECT * FROM t WHERE s = E'\\' = 12345'",             // in an escape string
+        "SELECT * FROM t WHERE \"a = 12345\" = 'x'",            // in a quoted name
+        "SELECT * FROM t WHERE s = $$ = 12345 $$",              // in a dollar quote
+        "SELECT * FROM t WHERE s = $body$ x = 12345 $body$",    // in a tagged dollar quote
+        "SELECT * FROM t -- x = 12345\nWHERE true",             // in a comment
+        "SELECT * FROM t /* x = 12345 /* nested */ y = 67890 */ WHERE true",
+        "SELECT * FROM t WHERE a + 12345 > b",                  // not after a comparison
+        "SELECT * FROM t WHERE p <-> 12345 > 0",
+        "SELECT * FROM t WHERE a =- 12345",                      // the operator is =-, not =
+        "SELECT * FROM t WHERE a = -12345",                      // negative: -12345 is its own constant
+        "SELECT * FROM t WHERE a = 12.50",                       // numeric
+        "SELECT * FROM t WHERE a = 12e3",
+        "SELECT * FROM t WHERE a = 12345abc",                    // trailing word
+        "SELECT * FROM t WHERE a = 00042",                       // leading zeros
+        "SELECT * FROM t WHERE a = 2147483648",                  // int8, not int4
+        "SELECT * FROM t WHERE a = 5",                           // shorter than $1
+        "SELECT * FROM t WHERE a = (12345)",
+        "SELECT * FROM t LIMIT 100 OFFSET 200",
+        "SELECT * FROM t WHERE a = $1 AND b = 12345",            // parameters of its own
+        "EXPLAIN SELECT * FROM t WHERE a = 12345",               // the plan would show $1
+        "SHOW work_mem",
+        "UPDATE t SET a = 12345",
+        "SELECT * FROM t WHERE s = 'unterminated = 12345",
+    ])
+    func nothingElseIsTaken(sql: String) {
+        #expect(rewrite(sql) == nil, "\(sql)")
+    }
+}
