@@ -12,7 +12,7 @@
 /// than its placeholder, is left alone.
 ///
 /// The server may plan a prepared statement generically after five executions (its
-/// `plan_cache_mode`); `SET plan_cache_mode = force_custom_plan` through `--init-sql` keeps each
+/// `plan_cache_mode`); `SET plan_cache_mode = force_custom_plan` through `--init` keeps each
 /// execution planned with its values, as the literal text would be.
 enum PostgresLiteralParameters {
     /// The rewritten query.
