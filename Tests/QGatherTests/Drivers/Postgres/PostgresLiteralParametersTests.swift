@@ -77,4 +77,72 @@ import Testing
     func nothingElseIsTaken(sql: String) {
         #expect(rewrite(sql) == nil, "\(sql)")
     }
+
+    /// Random statements built from tokens whose fate is known: the rewrite must take exactly the
+    /// literals a model says (int4 literals right after a comparison), number them as the model
+    /// does, and leave every other byte where it was.
+    @Test func randomTokenSoupIsRewrittenExactlyAsTheModelSays() {
+        enum Token {
+            case comparison(String), other(String), integer(String)
+        }
+        let comparisons = ["=", "<>", "!=", "<", ">", "<=", ">="]
+        let others = ["+", "-", "*", "/", "<->", "||", "~", "@>", "=-", "(", ")", ",", "::", "[", "]", "AND", "OR", "a", "col1",
+                      "x$y", "12.5", "1e5", ".5", "12.", "'= 123'", "E'\\' = 123'", "$$ = 123 $$", "$t$ < 456 $t$",
+                      "\"a = 789\"", "U&'= 321'", "int4 '55'", "-5"]
+        let gaps = [" ", "  ", "\n", " /* = 99 */ ", "\n-- = 98\n", "\t"]
+        var random = SplitMix64(seed: 0x11_7E_2A)
+        var taken = 0
+        for _ in 0..<20_000 {
+            var tokens: [Token] = []
+            for _ in 0..<Int.random(in: 1...14, using: &random) {
+                switch Int.random(in: 0..<10, using: &random) {
+                case 0..<3: tokens.append(.comparison(comparisons.randomElement(using: &random)!))
+                case 3..<6:
+                    var digits = String(Int.random(in: 1...9, using: &random))
+                    for _ in 0..<Int.random(in: 0...10, using: &random) { digits += String(Int.random(in: 0...9, using: &random)) }
+                    if Int.random(in: 0..<8, using: &random) == 0 { digits = "0" + digits }
+                    tokens.append(.integer(digits))
+                default: tokens.append(.other(others.randomElement(using: &random)!))
+                }
+            }
+            // The statement and what the model expects of it.
+            var sql = "SELECT"
+            var expectedSQL = "SELECT"
+            var expectedValues: [String] = []
+            var previousIsComparison = false
+            for token in tokens {
+                let gap = gaps.randomElement(using: &random)!
+                sql += gap
+                expectedSQL += gap
+                switch token {
+                case .comparison(let text), .other(let text):
+                    sql += text
+                    expectedSQL += text
+                case .integer(let digits):
+                    sql += digits
+                    let int4 = digits.count <= 10 && (digits.count == 1 || !digits.hasPrefix("0")) && Int64(digits)! <= Int64(Int32.max)
+                    let number = (expectedValues.firstIndex(of: digits) ?? expectedValues.count) + 1
+                    let placeholder = "$\(number)"
+                    if previousIsComparison && int4 && placeholder.count <= digits.count {
+                        if number > expectedValues.count { expectedValues.append(digits) }
+                        expectedSQL += placeholder + String(repeating: " ", count: digits.count - placeholder.count)
+                    } else {
+                        expectedSQL += digits
+                    }
+                }
+                if case .comparison = token { previousIsComparison = true } else { previousIsComparison = false }
+            }
+            let rewritten = PostgresLiteralParameters.rewrite(sql)
+            if expectedValues.isEmpty {
+                if let rewritten { Issue.record("rewrote \(sql) as \(rewritten.sql)"); return }
+            } else {
+                guard let rewritten, rewritten.sql == expectedSQL, rewritten.values == expectedValues else {
+                    Issue.record("\(sql)\n got: \(String(describing: rewritten))\n want: \(expectedSQL) \(expectedValues)")
+                    return
+                }
+                taken += 1
+            }
+        }
+        #expect(taken > 5_000)
+    }
 }
