@@ -4,16 +4,23 @@
 ///
 /// Only what cannot change a result is taken: a plain integer literal that fits `int4` (the type
 /// PostgreSQL gives that literal), right after a comparison operator (`=`, `<>`, `!=`, `<`, `>`,
-/// `<=`, `>=`), in a `SELECT` or `WITH` read, outside strings, quoted names and comments. The
-/// parameter is declared `int4`, so operators and casts resolve exactly as for the literal. Each
-/// `$n` is padded with spaces to the literal's length, so the server's error positions still
-/// point into the query as written. Same literal, same parameter (`GROUP BY x = 10` still
-/// matches `SELECT x = 10`). A query that already has `$n` parameters, or a literal shorter
-/// than its placeholder, is left alone.
+/// `<=`, `>=`) and followed by nothing that could combine with it (only a word, `)`, `,`, `;` or
+/// the end: no operator, cast, subscript or field), in a `SELECT` or `WITH` read. The parameter is
+/// declared `int4`, so operators and implicit casts resolve exactly as for the literal, and a
+/// bare comparison of an `int4` cannot fail at run time where the literal would have failed while
+/// planning. Each `$n` is padded with spaces to the literal's length, so the server's error
+/// positions still point into the query as written. Same literal, same parameter.
 ///
-/// The server may plan a prepared statement generically after five executions (its
-/// `plan_cache_mode`); `SET plan_cache_mode = force_custom_plan` through `--init` keeps each
-/// execution planned with its values, as the literal text would be.
+/// The whole text is left alone when it has `$n` parameters of its own, a backslash (whose
+/// meaning in strings depends on `standard_conforming_strings`), GROUP BY or DISTINCT (whose
+/// expressions must match others written elsewhere, perhaps as `'10'` or `010`), more than
+/// `maxParameters` such literals, or does not lex.
+///
+/// What remains visible: `current_query()` and `pg_stat_activity` show the `$n` text, and the
+/// server may plan a prepared statement generically after five executions (its
+/// `plan_cache_mode`; `SET plan_cache_mode = force_custom_plan` through `--init` keeps each
+/// execution planned with its values), which can change the order of rows a query without
+/// ORDER BY returns, never which rows match.
 enum PostgresLiteralParameters {
     /// The rewritten query.
     struct Rewritten: Equatable {
@@ -25,13 +32,16 @@ enum PostgresLiteralParameters {
 
     /// PostgreSQL's type OID for `int4`, the type of every parameter made here.
     static let int4: UInt32 = 23
+    /// Most parameters made for one query (a generated query with thousands of comparisons is
+    /// left as written).
+    static let maxParameters = 100
 
     /// `sql` with its comparison literals as parameters, or nil when there is none to take.
     static func rewrite(_ sql: String) -> Rewritten? {
         var bytes = Array(sql.utf8)
-        guard startsWithReadKeyword(bytes) else { return nil }
+        guard startsWithReadKeyword(bytes), !bytes.contains(UInt8(ascii: "\\")) else { return nil }
         var scanner = Scanner(bytes: bytes)
-        guard let literals = scanner.comparisonLiterals(), !literals.isEmpty else { return nil }
+        guard let literals = scanner.comparisonLiterals(), !literals.isEmpty, literals.count <= maxParameters else { return nil }
         var values: [String] = []
         for literal in literals {
             let text = String(decoding: bytes[literal], as: UTF8.self)
@@ -96,7 +106,7 @@ enum PostgresLiteralParameters {
                 if b == 0x20 || (b >= 0x09 && b <= 0x0D) {
                     position += 1
                 } else if b == UInt8(ascii: "-"), peek(1) == UInt8(ascii: "-") {
-                    while let c = peek(0), c != 0x0A { position += 1 }
+                    while let c = peek(0), c != 0x0A, c != 0x0D { position += 1 }  // as PostgreSQL: either ends it
                 } else if b == UInt8(ascii: "/"), peek(1) == UInt8(ascii: "*") {
                     var depth = 0
                     while position < bytes.count {
@@ -117,23 +127,31 @@ enum PostgresLiteralParameters {
             }
         }
 
-        /// The byte ranges of the integer literals that follow a comparison operator, or nil
-        /// when the text cannot be rewritten safely (it has `$n` parameters, or does not lex).
+        /// The byte ranges of the integer literals that follow a comparison operator and stand
+        /// alone, or nil when the text must not be rewritten (it has `$n` parameters, GROUP BY or
+        /// DISTINCT, or does not lex).
         mutating func comparisonLiterals() -> [Range<Int>]? {
             var found: [Range<Int>] = []
             var afterComparison = false
+            var previousWord: ArraySlice<UInt8> = []
+            var pending: Range<Int>?  // a candidate, taken if what follows cannot combine with it
             while true {
                 skipSpaceAndComments()
-                guard let b = peek(0) else { return found }
+                let b = peek(0)
+                if let candidate = pending {
+                    pending = nil
+                    let standsAlone = b.map { isWordByte($0) && !isDigit($0) && $0 != UInt8(ascii: "$") || $0 == UInt8(ascii: ")")
+                        || $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: ";") } ?? true
+                    if standsAlone { found.append(candidate) }
+                }
+                guard let b else { return found }
                 let start = position
                 var isComparison = false
+                var word: ArraySlice<UInt8> = []
                 if b == UInt8(ascii: "'") {
-                    // E'...' takes backslash escapes; the E is the word just before.
-                    let escapes = start > 0 && (bytes[start - 1] == UInt8(ascii: "E") || bytes[start - 1] == UInt8(ascii: "e"))
-                        && (start < 2 || !isWordByte(bytes[start - 2]))
-                    guard skipQuoted(UInt8(ascii: "'"), backslashEscapes: escapes) else { return nil }
+                    guard skipQuoted(UInt8(ascii: "'")) else { return nil }
                 } else if b == UInt8(ascii: "\"") {
-                    guard skipQuoted(UInt8(ascii: "\""), backslashEscapes: false) else { return nil }
+                    guard skipQuoted(UInt8(ascii: "\"")) else { return nil }
                 } else if b == UInt8(ascii: "$") {
                     if let next = peek(1), isDigit(next) { return nil }  // the query has parameters of its own
                     guard skipDollarQuote() else { return nil }
@@ -143,15 +161,18 @@ enum PostgresLiteralParameters {
                     let next = peek(0)
                     let plainInteger = next.map { !isWordByte($0) && $0 != UInt8(ascii: ".") } ?? true
                     if plainInteger, afterComparison, isDigit(b), fitsInt4(start..<digitsEnd) {
-                        found.append(start..<digitsEnd)
+                        pending = start..<digitsEnd
                     }
-                    // The rest of a decimal, exponent or trailing word belongs to this token.
-                    while let c = peek(0), isWordByte(c) || c == UInt8(ascii: ".")
+                    // The rest of a decimal, exponent or trailing word belongs to this token
+                    // (a `$` does not: it may open a dollar quote).
+                    while let c = peek(0), (isWordByte(c) && c != UInt8(ascii: "$")) || c == UInt8(ascii: ".")
                         || ((c == UInt8(ascii: "+") || c == UInt8(ascii: "-")) && (bytes[position - 1] == UInt8(ascii: "e") || bytes[position - 1] == UInt8(ascii: "E"))) {
                         position += 1
                     }
                 } else if isWordByte(b) {
                     while let c = peek(0), isWordByte(c) { position += 1 }
+                    word = bytes[start..<position]
+                    if equalsIgnoringCase(word, "GROUP") || equalsIgnoringCase(word, "DISTINCT") { return nil }
                 } else if isOperatorByte(b) {
                     // An operator runs until a non-operator byte or the start of a comment.
                     while let c = peek(0), isOperatorByte(c) {
@@ -160,12 +181,20 @@ enum PostgresLiteralParameters {
                         }
                         position += 1
                     }
+                    // Not `:=` (a named argument) nor `ORDER BY ... USING <` (a sort operator).
                     isComparison = comparisons.contains { $0.elementsEqual(bytes[start..<position]) }
+                        && (start == 0 || bytes[start - 1] != UInt8(ascii: ":"))
+                        && !equalsIgnoringCase(previousWord, "USING")
                 } else {
                     position += 1  // ( ) , ; [ ] . : and the like
                 }
                 afterComparison = isComparison
+                previousWord = word
             }
+        }
+
+        private func equalsIgnoringCase(_ word: ArraySlice<UInt8>, _ keyword: String) -> Bool {
+            word.count == keyword.utf8.count && zip(word, keyword.utf8).allSatisfy { ($0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0) == $1 }
         }
 
         /// `int4`: a literal PostgreSQL types as integer (no leading zero, at most 2147483647).
@@ -176,13 +205,12 @@ enum PostgresLiteralParameters {
             return value <= Int64(Int32.max)
         }
 
-        /// Skips a quoted string or name; false if it does not end.
-        private mutating func skipQuoted(_ quote: UInt8, backslashEscapes: Bool) -> Bool {
+        /// Skips a quoted string or name (the text has no backslash, so `''` is the only
+        /// escape, whatever the string's kind); false if it does not end.
+        private mutating func skipQuoted(_ quote: UInt8) -> Bool {
             position += 1
             while let c = peek(0) {
-                if backslashEscapes && c == UInt8(ascii: "\\") {
-                    position += 2
-                } else if c == quote {
+                if c == quote {
                     if peek(1) == quote {
                         position += 2
                     } else {
