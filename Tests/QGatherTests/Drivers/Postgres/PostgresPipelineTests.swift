@@ -19,6 +19,18 @@ struct PostgresPipelineTests {
         return options
     }
 
+    /// Runs `body` on a database with a fresh table made by `ddl` (`{t}` stands for its name),
+    /// then drops the table and closes the database.
+    static func withTable(_ prefix: String, _ ddl: String, connections: Int,
+                          _ body: (Database, PipelineRecorder, String) async throws -> Void) async throws {
+        let table = TestDatabases.uniqueTable(prefix)
+        let (db, recorder) = try database(connections: connections)
+        try await db.execute(ddl.replacingOccurrences(of: "{t}", with: table))
+        try await body(db, recorder, table)
+        try await db.execute("DROP TABLE \(table)")
+        await db.close()
+    }
+
     @Test func manyQuickQueriesShareRoundTripsAndComeBackInOrder() async throws {
         let (db, recorder) = try Self.database(connections: 4)
         let sql = (0..<600).map { "SELECT \($0) AS n, repeat('x', \($0 % 7)) || \($0) AS t, NULL::int AS z" }
@@ -125,65 +137,59 @@ struct PostgresPipelineTests {
     }
 
     @Test func queriesThatDifferOnlyInAComparedNumberShareOneStatementAndKeepTheirValues() async throws {
-        let table = TestDatabases.uniqueTable("qgt_pipe_lit")
-        let (db, recorder) = try Self.database(connections: 4)
-        try await db.execute("CREATE TABLE \(table) (id int PRIMARY KEY, v text); INSERT INTO \(table) SELECT g, 'v' || g FROM generate_series(1, 1000) g")
-        let sql = (0..<600).map { "SELECT v, id > 300 AS big FROM \(table) WHERE id = \($0 + 100)" }
-        let outcomes = await db.gather(Batch(sql: sql), options: Self.options(jobs: 4))
-        for (n, outcome) in outcomes.enumerated() {
-            #expect(outcome.rowSet?.rows == [[.text("v\(n + 100)"), .bool(n + 100 > 300)]], "query \(n): \(String(describing: outcome.error))")
+        try await Self.withTable("qgt_pipe_lit", "CREATE TABLE {t} (id int PRIMARY KEY, v text); INSERT INTO {t} SELECT g, 'v' || g FROM generate_series(1, 1000) g",
+                                 connections: 4) { db, recorder, table in
+            let sql = (0..<600).map { "SELECT v, id > 300 AS big FROM \(table) WHERE id = \($0 + 100)" }
+            let outcomes = await db.gather(Batch(sql: sql), options: Self.options(jobs: 4))
+            for (n, outcome) in outcomes.enumerated() {
+                #expect(outcome.rowSet?.rows == [[.text("v\(n + 100)"), .bool(n + 100 > 300)]], "query \(n): \(String(describing: outcome.error))")
+            }
+            #expect(recorder.pipelines.contains { $0.count > 8 })
+            let prepared = try await db.execute("SELECT count(*) FROM pg_prepared_statements WHERE name LIKE 'qgather_%'")
+            #expect(try prepared.value(Int64.self, row: 0, column: 0) == 1)
         }
-        #expect(recorder.pipelines.contains { $0.count > 8 })
-        let prepared = try await db.execute("SELECT count(*) FROM pg_prepared_statements WHERE name LIKE 'qgather_%'")
-        #expect(try prepared.value(Int64.self, row: 0, column: 0) == 1)
-        try await db.execute("DROP TABLE \(table)")
-        await db.close()
     }
 
     @Test func anErrorAtAComparedNumberIsReportedAsForTheTextAsWritten() async throws {
-        let table = TestDatabases.uniqueTable("qgt_pipe_lit_err")
-        let (db, recorder) = try Self.database(connections: 1)
-        try await db.execute("CREATE TABLE \(table) (id int)")
-        // The error is after the literal: its position holds only if the text kept its length.
-        let text = "SELECT *\nFROM \(table) WHERE id = 12345 AND nosuchcolumn = 1"
-        let alone = await db.gather(Batch(sql: [text]), options: GatherOptions(jobs: 1))
-        let expected = try #require(alone[0].error)
-        #expect(expected.code == "42703")
-        // Among quick successes (pipelines deepen only while queries succeed), on one connection:
-        // the text goes unnamed once, then its Prepare fails each time.
-        let sql = (0..<400).map { $0 % 40 == 39 ? text : "SELECT \($0) AS n" }
-        let outcomes = await db.gather(Batch(sql: sql), options: Self.options(jobs: 1, policy: .collect))
-        #expect(recorder.pipelines.contains { $0.contains(79) && $0.count > 1 }, "\(recorder.pipelines.map(\.count))")
-        for (n, outcome) in outcomes.enumerated() where n % 40 == 39 {
-            #expect(outcome.error?.code == expected.code)
-            #expect(outcome.error?.message == expected.message)
-            #expect(outcome.error?.offset == expected.offset)
-            #expect(outcome.error?.offset != nil)
+        try await Self.withTable("qgt_pipe_lit_err", "CREATE TABLE {t} (id int)", connections: 1) { db, recorder, table in
+            // The error is after the literal: its position holds only if the text kept its length.
+            let text = "SELECT *\nFROM \(table) WHERE id = 12345 AND nosuchcolumn = 1"
+            let alone = await db.gather(Batch(sql: [text]), options: GatherOptions(jobs: 1))
+            let expected = try #require(alone[0].error)
+            #expect(expected.code == "42703")
+            // Among quick successes (pipelines deepen only while queries succeed), on one
+            // connection: the text goes unnamed once, then its Prepare fails each time.
+            let sql = (0..<400).map { $0 % 40 == 39 ? text : "SELECT \($0) AS n" }
+            let outcomes = await db.gather(Batch(sql: sql), options: Self.options(jobs: 1, policy: .collect))
+            #expect(recorder.pipelines.contains { $0.contains(79) && $0.count > 1 }, "\(recorder.pipelines.map(\.count))")
+            for (n, outcome) in outcomes.enumerated() where n % 40 == 39 {
+                #expect(outcome.error?.code == expected.code)
+                #expect(outcome.error?.message == expected.message)
+                #expect(outcome.error?.offset == expected.offset)
+                #expect(outcome.error?.offset != nil)
+            }
         }
-        try await db.execute("DROP TABLE \(table)")
-        await db.close()
     }
 
     @Test func aTextTheUserBindsNeverSharesAStatementWithTheSameTextMadeFromALiteral() async throws {
-        let table = TestDatabases.uniqueTable("qgt_pipe_lit_key")
-        let (db, _) = try Self.database(connections: 1)
-        try await db.execute("CREATE TABLE \(table) (v text); INSERT INTO \(table) VALUES ('12'), ('ab')")
-        // `v = :x` is sent as `v = $1` with the type inferred (text); `v = 12` becomes `v = $1`
-        // declared int4, which has no `=` with text: it must keep failing as the literal does.
-        let queries = (0..<300).map { n in
-            n % 2 == 0 ? Query("SELECT v FROM \(table) WHERE v = :x", parameters: ["x": .text("ab")], index: n)
-                       : Query("SELECT v FROM \(table) WHERE v = 12", index: n)
-        }
-        let outcomes = await db.gather(Batch(queries), options: Self.options(jobs: 1, policy: .collect))
-        for (n, outcome) in outcomes.enumerated() {
-            if n % 2 == 0 {
-                #expect(outcome.rowSet?.rows == [[.text("ab")]], "query \(n): \(String(describing: outcome.error))")
-            } else {
-                #expect(outcome.error?.code == "42883", "query \(n): \(String(describing: outcome.rowSet?.rows))")
+        try await Self.withTable("qgt_pipe_lit_key", "CREATE TABLE {t} (v text); INSERT INTO {t} VALUES ('12'), ('ab')",
+                                 connections: 1) { db, _, table in
+            // `v = :x` is sent as `v = $1` with the type inferred (text); `v = 12` becomes
+            // `v = $1` declared int4, which has no `=` with text: it must keep failing as the
+            // literal does.
+            let queries = (0..<300).map { n in
+                n % 2 == 0 ? Query("SELECT v FROM \(table) WHERE v = :x", parameters: ["x": .text("ab")], index: n)
+                           : Query("SELECT v FROM \(table) WHERE v = 12", index: n)
+            }
+            let outcomes = await db.gather(Batch(queries), options: Self.options(jobs: 1, policy: .collect))
+            for (n, outcome) in outcomes.enumerated() {
+                if n % 2 == 0 {
+                    #expect(outcome.rowSet?.rows == [[.text("ab")]], "query \(n): \(String(describing: outcome.error))")
+                } else {
+                    #expect(outcome.error?.code == "42883", "query \(n): \(String(describing: outcome.rowSet?.rows))")
+                }
             }
         }
-        try await db.execute("DROP TABLE \(table)")
-        await db.close()
     }
 
     @Test func aRepeatedTextThatCannotBePreparedFailsEachTimeWithItsOwnError() async throws {
