@@ -2,25 +2,26 @@
 /// differ only in such a number share one prepared statement (20,000 lookups by id are then
 /// parsed once per connection, as asyncpg's `$1` would be, instead of 20,000 times).
 ///
-/// Only what cannot change a result is taken: a plain integer literal that fits `int4` (the type
-/// PostgreSQL gives that literal), right after a comparison operator (`=`, `<>`, `!=`, `<`, `>`,
-/// `<=`, `>=`) and followed by nothing that could combine with it (only a word, `)`, `,`, `;` or
-/// the end: no operator, cast, subscript or field), in a `SELECT` or `WITH` read. The parameter is
-/// declared `int4`, so operators and implicit casts resolve exactly as for the literal, and a
-/// bare comparison of an `int4` cannot fail at run time where the literal would have failed while
-/// planning. Each `$n` is padded with spaces to the literal's length, so the server's error
-/// positions still point into the query as written. Same literal, same parameter.
+/// Only what cannot change a result is taken, in a `SELECT` or `WITH` read: a column (a name
+/// that is not a constant keyword) compared (`=`, `<>`, `!=`, `<`, `>`, `<=`, `>=`) with a plain
+/// integer literal that fits `int4`, the literal followed by nothing that could combine with it
+/// (a word other than OPERATOR, `)`, `,`, `;` or the end). The parameter is declared `int4`, the
+/// type PostgreSQL gives the literal, so operators and implicit casts resolve exactly as for it,
+/// and a column compared with a value folds nothing while planning either way. Each `$n` is
+/// padded with spaces to the literal's length, so the server's error positions still point into
+/// the query as written. Same literal, same parameter.
 ///
-/// The whole text is left alone when it has `$n` parameters of its own, a backslash (whose
-/// meaning in strings depends on `standard_conforming_strings`), GROUP BY or DISTINCT (whose
-/// expressions must match others written elsewhere, perhaps as `'10'` or `010`), more than
-/// `maxParameters` such literals, or does not lex.
+/// The whole text is left alone when it holds any other constant (a string, a dollar quote, a
+/// number not taken: a generic plan, which the server may choose after five executions of a
+/// prepared statement, folds constants that the literal's own folding would have spared, and
+/// `'now'` would be frozen at the first execution), `$n` parameters of its own, a backslash,
+/// GROUP BY or DISTINCT (whose expressions must match others), or more than `maxParameters`
+/// such literals.
 ///
-/// What remains visible: `current_query()` and `pg_stat_activity` show the `$n` text, and the
-/// server may plan a prepared statement generically after five executions (its
-/// `plan_cache_mode`; `SET plan_cache_mode = force_custom_plan` through `--init` keeps each
-/// execution planned with its values), which can change the order of rows a query without
-/// ORDER BY returns, never which rows match.
+/// What remains visible: `current_query()` and `pg_stat_activity` show the `$n` text, and a
+/// generic plan can return the rows of a query without ORDER BY in another order (never other
+/// rows); `SET plan_cache_mode = force_custom_plan` through `--init` keeps each execution planned
+/// with its values.
 enum PostgresLiteralParameters {
     /// The rewritten query.
     struct Rewritten: Equatable {
@@ -47,13 +48,12 @@ enum PostgresLiteralParameters {
             let text = String(decoding: bytes[literal], as: UTF8.self)
             let number = (values.firstIndex(of: text) ?? values.count) + 1
             let placeholder = Array("$\(number)".utf8)
-            guard placeholder.count <= literal.count else { continue }
+            guard placeholder.count <= literal.count else { return nil }  // it would stay a constant
             if number > values.count { values.append(text) }
             for offset in 0..<literal.count {
                 bytes[literal.lowerBound + offset] = offset < placeholder.count ? placeholder[offset] : UInt8(ascii: " ")
             }
         }
-        guard !values.isEmpty else { return nil }
         return Rewritten(sql: String(decoding: bytes, as: UTF8.self), values: values)
     }
 
@@ -127,52 +127,47 @@ enum PostgresLiteralParameters {
             }
         }
 
-        /// The byte ranges of the integer literals that follow a comparison operator and stand
-        /// alone, or nil when the text must not be rewritten (it has `$n` parameters, GROUP BY or
-        /// DISTINCT, or does not lex).
+        /// The byte ranges of the integer literals to take, or nil when the text must not be
+        /// rewritten: it has `$n` parameters, GROUP BY or DISTINCT, any other constant (a string,
+        /// a dollar quote, or a number that is not taken), or does not lex.
         mutating func comparisonLiterals() -> [Range<Int>]? {
             var found: [Range<Int>] = []
             var afterComparison = false
+            var previousIsColumn = false  // the token just read names a column (or so it seems)
             var previousWord: ArraySlice<UInt8> = []
             var pending: Range<Int>?  // a candidate, taken if what follows cannot combine with it
             while true {
                 skipSpaceAndComments()
                 let b = peek(0)
-                if let candidate = pending {
-                    pending = nil
+                if pending != nil {
                     let standsAlone = b.map { isWordByte($0) && !isDigit($0) && $0 != UInt8(ascii: "$") || $0 == UInt8(ascii: ")")
                         || $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: ";") } ?? true
-                    if standsAlone { found.append(candidate) }
+                    guard standsAlone, !startsWord("OPERATOR") else { return nil }  // `10 OPERATOR(+) 1`
+                    found.append(pending!)
+                    pending = nil
                 }
                 guard let b else { return found }
                 let start = position
                 var isComparison = false
+                var isColumn = false
                 var word: ArraySlice<UInt8> = []
                 if b == UInt8(ascii: "'") {
-                    guard skipQuoted(UInt8(ascii: "'")) else { return nil }
+                    return nil  // a string constant
                 } else if b == UInt8(ascii: "\"") {
                     guard skipQuoted(UInt8(ascii: "\"")) else { return nil }
+                    isColumn = true
                 } else if b == UInt8(ascii: "$") {
-                    if let next = peek(1), isDigit(next) { return nil }  // the query has parameters of its own
-                    guard skipDollarQuote() else { return nil }
-                } else if isDigit(b) || (b == UInt8(ascii: ".") && peek(1).map(isDigit) == true) {
+                    return nil  // a dollar-quoted constant, or parameters of the query's own
+                } else if isDigit(b) || b == UInt8(ascii: ".") && peek(1).map(isDigit) == true {
                     while let c = peek(0), isDigit(c) { position += 1 }
-                    let digitsEnd = position
-                    let next = peek(0)
-                    let plainInteger = next.map { !isWordByte($0) && $0 != UInt8(ascii: ".") } ?? true
-                    if plainInteger, afterComparison, isDigit(b), fitsInt4(start..<digitsEnd) {
-                        pending = start..<digitsEnd
-                    }
-                    // The rest of a decimal, exponent or trailing word belongs to this token
-                    // (a `$` does not: it may open a dollar quote).
-                    while let c = peek(0), (isWordByte(c) && c != UInt8(ascii: "$")) || c == UInt8(ascii: ".")
-                        || ((c == UInt8(ascii: "+") || c == UInt8(ascii: "-")) && (bytes[position - 1] == UInt8(ascii: "e") || bytes[position - 1] == UInt8(ascii: "E"))) {
-                        position += 1
-                    }
+                    let plainInteger = peek(0).map { !isWordByte($0) && $0 != UInt8(ascii: ".") } ?? true
+                    guard plainInteger, afterComparison, isDigit(b), fitsInt4(start..<position) else { return nil }
+                    pending = start..<position
                 } else if isWordByte(b) {
                     while let c = peek(0), isWordByte(c) { position += 1 }
                     word = bytes[start..<position]
                     if equalsIgnoringCase(word, "GROUP") || equalsIgnoringCase(word, "DISTINCT") { return nil }
+                    isColumn = !constantKeywords.contains { equalsIgnoringCase(word, $0) }
                 } else if isOperatorByte(b) {
                     // An operator runs until a non-operator byte or the start of a comment.
                     while let c = peek(0), isOperatorByte(c) {
@@ -181,16 +176,31 @@ enum PostgresLiteralParameters {
                         }
                         position += 1
                     }
-                    // Not `:=` (a named argument) nor `ORDER BY ... USING <` (a sort operator).
-                    isComparison = comparisons.contains { $0.elementsEqual(bytes[start..<position]) }
+                    // A column against the literal: a comparison of two constants folds while
+                    // planning, and a generic plan would then fold what it guards instead. Not `:=`
+                    // (a named argument) nor `ORDER BY ... USING <` (a sort operator).
+                    isComparison = previousIsColumn && comparisons.contains { $0.elementsEqual(bytes[start..<position]) }
                         && (start == 0 || bytes[start - 1] != UInt8(ascii: ":"))
                         && !equalsIgnoringCase(previousWord, "USING")
                 } else {
                     position += 1  // ( ) , ; [ ] . : and the like
                 }
                 afterComparison = isComparison
+                previousIsColumn = isColumn
                 previousWord = word
             }
+        }
+
+        /// Words that end an operand without naming a column: constants and `CASE ... END`.
+        private let constantKeywords = ["NULL", "TRUE", "FALSE", "END", "CURRENT_DATE", "CURRENT_TIME", "CURRENT_TIMESTAMP",
+                                        "LOCALTIME", "LOCALTIMESTAMP", "CURRENT_USER", "CURRENT_ROLE", "SESSION_USER", "USER",
+                                        "SYSTEM_USER", "CURRENT_CATALOG", "CURRENT_SCHEMA", "USING"]
+
+        /// Whether the word at the current position is `keyword`.
+        private func startsWord(_ keyword: String) -> Bool {
+            var end = position
+            while end < bytes.count, isWordByte(bytes[end]) { end += 1 }
+            return equalsIgnoringCase(bytes[position..<end], keyword)
         }
 
         private func equalsIgnoringCase(_ word: ArraySlice<UInt8>, _ keyword: String) -> Bool {
@@ -205,8 +215,7 @@ enum PostgresLiteralParameters {
             return value <= Int64(Int32.max)
         }
 
-        /// Skips a quoted string or name (the text has no backslash, so `''` is the only
-        /// escape, whatever the string's kind); false if it does not end.
+        /// Skips a quoted name (`""` stands for a quote in it); false if it does not end.
         private mutating func skipQuoted(_ quote: UInt8) -> Bool {
             position += 1
             while let c = peek(0) {
@@ -220,32 +229,6 @@ enum PostgresLiteralParameters {
                 } else {
                     position += 1
                 }
-            }
-            return false
-        }
-
-        /// Skips `$tag$ ... $tag$`; false if it does not end. A `$` not opening a quote is skipped.
-        private mutating func skipDollarQuote() -> Bool {
-            var end = position + 1
-            while end < bytes.count, bytes[end] != UInt8(ascii: "$") {
-                guard isWordByte(bytes[end]), !(end == position + 1 && isDigit(bytes[end])) else {
-                    position += 1
-                    return true
-                }
-                end += 1
-            }
-            guard end < bytes.count else {
-                position += 1
-                return true
-            }
-            let tag = bytes[position...end]
-            var scan = end + 1
-            while scan + tag.count <= bytes.count {
-                if bytes[scan] == UInt8(ascii: "$"), bytes[scan..<(scan + tag.count)].elementsEqual(tag) {
-                    position = scan + tag.count
-                    return true
-                }
-                scan += 1
             }
             return false
         }

@@ -28,6 +28,7 @@ final class PostgresStatementCache: @unchecked Sendable {
     /// How to send `sql` now (and records that it was sent).
     func plan(for sql: String) -> Plan {
         if let name = names[sql] { return .reuse(name) }
+        if Self.mentionsRelativeTime(sql) { return .unnamed }
         if seen.contains(sql), names.count < Self.capacity {
             counter += 1
             let name = "qgather_\(counter)"
@@ -37,6 +38,27 @@ final class PostgresStatementCache: @unchecked Sendable {
         if seen.count < Self.seenCapacity { seen.insert(sql) }
         return .unnamed
     }
+
+    /// Whether `sql` mentions `now`, `today`, `tomorrow` or `yesterday` (any case, anywhere):
+    /// PostgreSQL reads such a date/time input (`'now'::timestamptz`) once, when it parses, so a
+    /// prepared statement would keep answering with its first execution's time. A text that
+    /// merely contains the letters (`now()`, a column `known`) only loses the preparation.
+    static func mentionsRelativeTime(_ sql: String) -> Bool {
+        let bytes = Array(sql.utf8)
+        for word in relativeTimeWords where bytes.count >= word.count {
+            for start in 0...(bytes.count - word.count) {
+                var match = true
+                for (offset, letter) in word.enumerated() where bytes[start + offset] | 0x20 != letter {
+                    match = false
+                    break
+                }
+                if match { return true }
+            }
+        }
+        return false
+    }
+
+    private static let relativeTimeWords = ["now", "today", "tomorrow", "yesterday"].map { Array($0.utf8) }
 
     /// Stops using the statement for `sql` (its preparation failed, or its cached plan no longer fits).
     func forget(_ sql: String) {

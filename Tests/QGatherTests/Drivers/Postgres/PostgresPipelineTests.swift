@@ -192,6 +192,20 @@ struct PostgresPipelineTests {
         }
     }
 
+    @Test func aRepeatedTextThatSaysNowIsNeverPreparedSoEachRunReadsItsOwnTime() async throws {
+        // PostgreSQL reads 'now' when it parses: a prepared statement would repeat its first time.
+        let (db, recorder) = try Self.database(connections: 1)
+        let outcomes = await db.gather(Batch(sql: Array(repeating: "SELECT 'now'::timestamptz::text AS t", count: 300)),
+                                       options: Self.options(jobs: 1))
+        #expect(recorder.pipelines.contains { $0.count > 8 })
+        let times = outcomes.compactMap { $0.rowSet?.rows.first?.first }
+        #expect(times.count == 300)
+        #expect(Set(times).count > 250, "\(Set(times).count) distinct times")
+        let prepared = try await db.execute("SELECT count(*) FROM pg_prepared_statements")
+        #expect(try prepared.value(Int64.self, row: 0, column: 0) == 0)
+        await db.close()
+    }
+
     @Test func aRepeatedTextThatCannotBePreparedFailsEachTimeWithItsOwnError() async throws {
         let (db, _) = try Self.database(connections: 2)
         let sql = (0..<300).map { $0 % 2 == 0 ? "SELECT x FROM qgather_no_such_table" : "SELECT \($0) AS n" }
