@@ -15,6 +15,11 @@ public protocol DatabaseConnection: AnyObject, Sendable {
     /// False once the connection is broken; the pool then closes it instead of reusing it.
     var isUsable: Bool { get }
 
+    /// PostgreSQL: the session's `standard_conforming_strings` as the server reported it once the
+    /// connection was set up (after `--init`): whether `'...'` strings take backslashes literally.
+    /// Always true for SQLite.
+    var standardConformingStrings: Bool { get }
+
     /// Closes the connection and stops its thread. Called once, by the pool.
     func close() async
 
@@ -25,6 +30,9 @@ public protocol DatabaseConnection: AnyObject, Sendable {
 }
 
 extension DatabaseConnection {
+    /// SQLite reads every `'...'` string the standard way.
+    public var standardConformingStrings: Bool { true }
+
     /// Runs one query and collects its rows.
     public func execute(_ query: Query, control: QueryControl) async throws(QueryError) -> RowSet {
         try await execute(query, control: control, channel: nil)

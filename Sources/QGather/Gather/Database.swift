@@ -44,6 +44,21 @@ public final class Database: Sendable {
         }
     }
 
+    /// PostgreSQL: the session's `standard_conforming_strings` once a connection is set up (its
+    /// `initSQL` run), as the server reports it: split batches with it (`ScriptSplitter`). True for SQLite.
+    public func standardConformingStrings() async throws(DatabaseOpenError) -> Bool {
+        guard dialect == .postgres else { return true }
+        do {
+            let connection = try await pool.lease()
+            defer { pool.release(connection) }
+            return connection.standardConformingStrings
+        } catch let error as DatabaseOpenError {
+            throw error
+        } catch {
+            throw DatabaseOpenError(target: driver.displayName, message: "\(error)")
+        }
+    }
+
     /// Runs one SQL text (one or more statements) on a pooled connection and returns the last result.
     @discardableResult
     public func execute(_ sql: String) async throws(QueryError) -> RowSet {

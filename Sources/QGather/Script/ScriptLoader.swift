@@ -3,12 +3,28 @@ import Foundation
 /// Reads SQL files (or standard input) into one batch.
 public enum ScriptLoader {
     /// Reads and splits each file in order; `-` reads standard input. The statements of all
-    /// files form one batch, numbered across files.
-    public static func loadBatch(paths: [String], dialect: SQLDialect) throws(ScriptError) -> Batch {
+    /// files form one batch, numbered across files. `standardConformingStrings` is the
+    /// PostgreSQL session's setting where the batch starts (see `ScriptSplitter`).
+    public static func loadBatch(paths: [String], dialect: SQLDialect, standardConformingStrings: Bool = true) throws(ScriptError) -> Batch {
+        try split(readScripts(paths: paths), dialect: dialect, standardConformingStrings: standardConformingStrings)
+    }
+
+    /// The text of each file, in order (`-` reads standard input), to split later.
+    public static func readScripts(paths: [String]) throws(ScriptError) -> [(path: String, text: String)] {
+        var scripts: [(path: String, text: String)] = []
+        for path in paths { scripts.append((path, try readText(path: path))) }
+        return scripts
+    }
+
+    /// Splits scripts read by `readScripts` into one batch, numbered across files; a `SET
+    /// standard_conforming_strings` in one file holds for the files after it, as in one session.
+    public static func split(_ scripts: [(path: String, text: String)], dialect: SQLDialect,
+                             standardConformingStrings: Bool = true) throws(ScriptError) -> Batch {
         var queries: [Query] = []
-        for path in paths {
-            let text = try readText(path: path)
-            queries += try ScriptSplitter(dialect: dialect).split(text, file: path, firstIndex: queries.count)
+        var strings = StringSyntax(standardConformingStrings: standardConformingStrings)
+        let splitter = ScriptSplitter(dialect: dialect)
+        for (path, text) in scripts {
+            queries += try splitter.split(text, file: path, firstIndex: queries.count, strings: &strings)
         }
         return Batch(numbered: queries)  // the splitter numbered them across files
     }

@@ -3,17 +3,40 @@
 public struct ScriptSplitter: Sendable {
     /// The dialect the script is written in.
     public var dialect: SQLDialect
+    /// PostgreSQL: the session's `standard_conforming_strings` where the script starts (`false`:
+    /// a backslash escapes the next character in `'...'`). `SET`s in the script are followed.
+    public var standardConformingStrings: Bool
 
     /// Creates a splitter for `dialect`.
-    public init(dialect: SQLDialect) {
+    public init(dialect: SQLDialect, standardConformingStrings: Bool = true) {
         self.dialect = dialect
+        self.standardConformingStrings = standardConformingStrings
     }
 
     /// Splits `text` into queries. `file` names the source in errors and in each query;
     /// `firstIndex` numbers the first statement (several files make one batch).
     public func split(_ text: String, file: String = "<inline>", firstIndex: Int = 0) throws(ScriptError) -> [Query] {
-        var lexer = Lexer(bytes: Array(text.utf8), dialect: dialect, file: file)
-        return try lexer.statements(firstIndex: firstIndex)
+        var strings = StringSyntax(standardConformingStrings: standardConformingStrings)
+        return try split(text, file: file, firstIndex: firstIndex, strings: &strings)
+    }
+
+    /// `split`, starting from and updating `strings` (the files of one batch run in one session).
+    func split(_ text: String, file: String, firstIndex: Int, strings: inout StringSyntax) throws(ScriptError) -> [Query] {
+        var lexer = Lexer(bytes: Array(text.utf8), dialect: dialect, file: file, strings: strings)
+        let queries = try lexer.statements(firstIndex: firstIndex)
+        strings = lexer.strings
+        return queries
+    }
+
+    /// PostgreSQL: `standard_conforming_strings` after `statements` ran in a session that started
+    /// with `initial` (the `--init` statements), or nil when they change it in a way that cannot be followed.
+    public static func standardConformingStrings(after statements: [String], initial: Bool = true) -> Bool? {
+        var strings = StringSyntax(standardConformingStrings: initial)
+        let splitter = ScriptSplitter(dialect: .postgres)
+        for sql in statements {
+            guard (try? splitter.split(sql, file: "--init", firstIndex: 0, strings: &strings)) != nil else { return nil }
+        }
+        return strings.current
     }
 }
 
@@ -28,6 +51,10 @@ struct Lexer {
     /// Every keyword or identifier outside strings and comments, upper-cased, when `collectWords` is set.
     var words: [String] = []
     var collectWords = false
+    /// PostgreSQL: how `'...'` strings read a backslash, followed through the script's `SET`s.
+    var strings: StringSyntax
+    /// PostgreSQL: `[` nesting in the current statement; `:name` inside is an array slice bound.
+    private var bracketDepth = 0
     /// Offsets where each line starts, for mapping offsets to line:column.
     let lineStarts: [Int]
     /// The last location computed for a statement start: statements start in increasing order,
@@ -35,10 +62,11 @@ struct Lexer {
     /// made a long one-line script with many statements quadratic).
     private var lastLocation = (offset: 0, line: 1, column: 1)
 
-    init(bytes: [UInt8], dialect: SQLDialect, file: String) {
+    init(bytes: [UInt8], dialect: SQLDialect, file: String, strings: StringSyntax = StringSyntax(standardConformingStrings: true)) {
         self.bytes = bytes
         self.dialect = dialect
         self.file = file
+        self.strings = strings
         var starts = [0]
         var i = 0
         while i < bytes.count {
@@ -57,6 +85,7 @@ struct Lexer {
         var words: [String] = []  // first few words, upper-cased, to recognise CREATE TRIGGER
         var previousWord = ""
         var blockDepth = 0  // inside a trigger body or BEGIN ATOMIC ... END
+        var parenDepth = 0  // PostgreSQL: psql sends `( ...; ... )` whole (multi-action rules)
         var caseDepth = 0
         var isTrigger = false
     }
@@ -67,11 +96,15 @@ struct Lexer {
         var lastSignificantEnd = 0
 
         func emit(_ statement: Statement, end: Int) {
+            bracketDepth = 0
             guard let start = statement.start else { return }
             let (line, column) = statementLocation(of: start)
             let index = firstIndex + result.count
             let sql = String(decoding: bytes[start..<end], as: UTF8.self)
             result.append(Query(sql, name: statement.name ?? "q\(index + 1)", index: index, file: file, line: line, column: column))
+            if dialect == .postgres {
+                strings.observe(sql: bytes[start..<end], leadingWords: statement.words, location: "\(file):\(line)")
+            }
         }
 
         while position < bytes.count {
@@ -90,7 +123,7 @@ struct Lexer {
                 continue
             case UInt8(ascii: ";"):
                 position += 1
-                if current.blockDepth > 0 {
+                if current.blockDepth > 0 || current.parenDepth > 0 {
                     if current.start == nil { current.start = tokenStart }
                     lastSignificantEnd = position
                     continue
@@ -99,7 +132,7 @@ struct Lexer {
                 current = Statement()
                 continue
             case UInt8(ascii: "'"):
-                try skipQuoted(close: UInt8(ascii: "'"), what: "string literal", backslashEscapes: false)
+                try skipPlainString()
             case UInt8(ascii: "\""):
                 try skipQuoted(close: UInt8(ascii: "\""), what: "quoted identifier", backslashEscapes: false)
             case UInt8(ascii: "`") where dialect == .sqlite:
@@ -110,6 +143,18 @@ struct Lexer {
                 try skipDollarQuote(tagLength: dollarTagLength()!)
             case UInt8(ascii: ":"):
                 scanColon(at: tokenStart)
+            case UInt8(ascii: "(") where dialect == .postgres:
+                current.parenDepth += 1
+                position += 1
+            case UInt8(ascii: ")") where dialect == .postgres:
+                if current.parenDepth > 0 { current.parenDepth -= 1 }
+                position += 1
+            case UInt8(ascii: "[") where dialect == .postgres:
+                bracketDepth += 1
+                position += 1
+            case UInt8(ascii: "]") where dialect == .postgres:
+                if bracketDepth > 0 { bracketDepth -= 1 }
+                position += 1
             default:
                 if Lexer.isWordStart(byte) {
                     let word = scanWord()
@@ -182,7 +227,8 @@ struct Lexer {
 
     // MARK: Tokens
 
-    /// `::` is a cast; `:name` a placeholder; any other `:` an operator or slice.
+    /// `::` is a cast; `:name` a placeholder, except inside PostgreSQL's `[...]` where it is the
+    /// bound of an array slice (`a[1:n]`); any other `:` an operator or slice.
     private mutating func scanColon(at start: Int) {
         if peek(1) == UInt8(ascii: ":") {
             position += 2
@@ -190,7 +236,8 @@ struct Lexer {
             return
         }
         position += 1
-        guard let first = peek(0), first < 0x80, Lexer.isWordStart(first), start == 0 || bytes[start - 1] != UInt8(ascii: ":") else { return }
+        guard bracketDepth == 0, let first = peek(0), first < 0x80, Lexer.isWordStart(first),
+              start == 0 || bytes[start - 1] != UInt8(ascii: ":") else { return }
         let nameStart = position
         while let b = peek(0), b < 0x80, Lexer.isWordStart(b) || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) { position += 1 }
         placeholders.append(SQLPlaceholder(name: String(decoding: bytes[nameStart..<position], as: UTF8.self), range: start..<position))
@@ -254,6 +301,27 @@ struct Lexer {
             }
         }
         throw unterminated("comment", at: start)
+    }
+
+    /// Skips a `'...'` string as the server reads it: PostgreSQL with `standard_conforming_strings`
+    /// off takes a backslash as an escape. Where the setting is unknown, a string holding a
+    /// backslash is refused: the two readings end it in different places.
+    private mutating func skipPlainString() throws(ScriptError) {
+        guard dialect == .postgres else {
+            return try skipQuoted(close: UInt8(ascii: "'"), what: "string literal", backslashEscapes: false)
+        }
+        guard let standard = strings.current else {
+            let start = position
+            try skipQuoted(close: UInt8(ascii: "'"), what: "string literal", backslashEscapes: false)
+            if bytes[start..<position].contains(UInt8(ascii: "\\")) {
+                throw ScriptError(file: file, line: location(of: start).line, message: "cannot tell where this string ends: "
+                    + "standard_conforming_strings was changed at \(strings.unknownSince ?? "an earlier statement") in a way qgather cannot follow "
+                    + "(a backslash ends the string or escapes a quote depending on it); use E'...' for backslash escapes, "
+                    + "or a plain SET standard_conforming_strings = on|off outside a transaction block")
+            }
+            return
+        }
+        try skipQuoted(close: UInt8(ascii: "'"), what: "string literal", backslashEscapes: !standard)
     }
 
     /// Skips a quoted token whose closing quote is escaped by doubling it (and by a backslash in `E'...'`).

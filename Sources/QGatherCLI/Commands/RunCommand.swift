@@ -87,27 +87,47 @@ struct RunCommand: AsyncParsableCommand {
             StandardError.fail(error.description)
             throw ExitStatus.cannotOpen
         }
-        var batch = try loadBatch(dialect: database.dialect)
-        try checkBatch(&batch, dialect: database.dialect)
-        let sink: any OutcomeSink
-        if let outDir = output.outDir {
-            do {
-                sink = try OutDirWriter.prepare(batch: batch, directory: outDir, format: output.format,
-                                                options: output.formatOptions, force: output.force)
-            } catch {
-                StandardError.fail(error.description)
-                throw ExitStatus.usage
-            }
-        } else {
-            sink = StdoutSink(formatter: output.format.makeFormatter(output.formatOptions))
+        let scripts = try readScripts()
+        let dialect = database.dialect
+        let assumedStrings = initialStandardConformingStrings(dialect: dialect)
+        // A script that does not split as --init suggests may still split as the server reads
+        // strings (a setting of the database or role): then the connection decides.
+        let firstSplit = Result { () throws(ScriptError) in
+            try ScriptLoader.split(scripts, dialect: dialect, standardConformingStrings: assumedStrings)
         }
+        if case .failure(let error) = firstSplit, dialect != .postgres { throw usageFailure(error) }
+        var batch = try? firstSplit.get()
+        var sink: (any OutcomeSink)?
+        if var parsed = batch {
+            try requireStatements(in: parsed)
+            try checkBatch(&parsed, dialect: dialect)
+            batch = parsed
+            sink = try prepareSink(for: parsed)
+        }
+        let reportedStrings: Bool
         do {
             try await database.validate()
+            reportedStrings = try await database.standardConformingStrings()
         } catch {
-            StandardError.fail(error.description)
             await database.close()
+            if case .failure(let splitError) = firstSplit { throw usageFailure(splitError) }
+            StandardError.fail(error.description)
             throw ExitStatus.cannotOpen
         }
+        if batch == nil || reportedStrings != assumedStrings {
+            // Split as the server will read '...' strings.
+            var parsed: Batch
+            do {
+                parsed = try splitBatch(scripts, dialect: dialect, standardConformingStrings: reportedStrings)
+                try checkBatch(&parsed, dialect: dialect)
+                sink = try prepareSink(for: parsed)
+            } catch {
+                await database.close()
+                throw error
+            }
+            batch = parsed
+        }
+        guard let batch, let sink else { preconditionFailure("a batch and its sink are ready once the split succeeded") }
         let printer = BatchPrinter(progress: !output.quiet && Terminal(descriptor: 2).isTerminal,
                                    timing: output.timing, timingJSON: output.timingJson)
         let status = await printer.run(batch, on: database, options: gatherOptions, into: sink)
@@ -115,25 +135,64 @@ struct RunCommand: AsyncParsableCommand {
         if status != ExitStatus.ok { throw status }
     }
 
-    /// `--list`: prints the statements; no database is opened.
-    private func listStatements() throws {
-        let batch = try loadBatch(dialect: target.dialect)
-        FileHandle.standardOutput.write(Data(StatementLister.render(batch).utf8))
-    }
-
-    /// The batch of the files, split in `dialect`; exits 2 if a file is unusable or empty.
-    private func loadBatch(dialect: SQLDialect) throws -> Batch {
-        let batch: Batch
+    /// Where the outcomes go: `--out-dir` (its files checked now) or standard output.
+    private func prepareSink(for batch: Batch) throws -> any OutcomeSink {
+        guard let outDir = output.outDir else { return StdoutSink(formatter: output.format.makeFormatter(output.formatOptions)) }
         do {
-            batch = try ScriptLoader.loadBatch(paths: files, dialect: dialect)
+            return try OutDirWriter.prepare(batch: batch, directory: outDir, format: output.format,
+                                            options: output.formatOptions, force: output.force)
         } catch {
             StandardError.fail(error.description)
             throw ExitStatus.usage
         }
+    }
+
+    /// PostgreSQL: `standard_conforming_strings` as the `--init` statements leave it (the server
+    /// default is on); the server's own report after connecting has the last word.
+    private func initialStandardConformingStrings(dialect: SQLDialect) -> Bool {
+        dialect == .postgres ? ScriptSplitter.standardConformingStrings(after: options.initSQL) ?? true : true
+    }
+
+    /// `--list`: prints the statements; no database is opened.
+    private func listStatements() throws {
+        let dialect = target.dialect
+        let batch = try splitBatch(readScripts(), dialect: dialect, standardConformingStrings: initialStandardConformingStrings(dialect: dialect))
+        FileHandle.standardOutput.write(Data(StatementLister.render(batch).utf8))
+    }
+
+    /// The files' texts; exits 2 if one cannot be read.
+    private func readScripts() throws -> [(path: String, text: String)] {
+        do {
+            return try ScriptLoader.readScripts(paths: files)
+        } catch {
+            StandardError.fail(error.description)
+            throw ExitStatus.usage
+        }
+    }
+
+    /// Reports an unsplittable file; the run exits 2.
+    private func usageFailure(_ error: ScriptError) -> ExitCode {
+        StandardError.fail(error.description)
+        return ExitStatus.usage
+    }
+
+    /// The batch of the files, split in `dialect`; exits 2 if a file is unsplittable or empty.
+    private func splitBatch(_ scripts: [(path: String, text: String)], dialect: SQLDialect, standardConformingStrings: Bool) throws -> Batch {
+        let batch: Batch
+        do {
+            batch = try ScriptLoader.split(scripts, dialect: dialect, standardConformingStrings: standardConformingStrings)
+        } catch {
+            throw usageFailure(error)
+        }
+        try requireStatements(in: batch)
+        return batch
+    }
+
+    /// Exits 2 when the files hold no statement.
+    private func requireStatements(in batch: Batch) throws {
         if batch.count == 0 {
             StandardError.fail("\(files.joined(separator: ", ")): no SQL statements to run")
             throw ExitStatus.usage
         }
-        return batch
     }
 }

@@ -57,12 +57,17 @@ final class PostgresConnection: DatabaseConnection {
                     return .failure(DatabaseOpenError(target: displayName, message: "init statement failed: \(message)"))
                 }
             }
-            return .success(PostgresHandle(connection: connection, cancel: PQgetCancel(connection)))
+            var handle = PostgresHandle(connection: connection, cancel: PQgetCancel(connection))
+            if let reported = PQparameterStatus(connection, "standard_conforming_strings") {
+                handle.standardConformingStrings = String(cString: reported) != "off"
+            }
+            return .success(handle)
         }
         return PostgresConnection(thread: thread, handle: handle, conninfo: conninfo, sessionMode: sessionMode, readOnly: readOnly)
     }
 
     var isUsable: Bool { usable.load(ordering: .relaxed) }
+    var standardConformingStrings: Bool { handle.standardConformingStrings }
 
     func execute(_ query: Query, control: QueryControl, channel: RowChannel?) async throws(QueryError) -> RowSet {
         try await thread.runQuery(query, control: control) { [self] in runOnThread(query, control: control, channel: channel) }

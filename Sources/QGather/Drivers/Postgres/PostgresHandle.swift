@@ -5,4 +5,6 @@ import QGatherCLibPQ
 struct PostgresHandle: @unchecked Sendable {
     let connection: OpaquePointer
     let cancel: OpaquePointer?
+    /// `standard_conforming_strings` as the server reported it after the set-up statements.
+    var standardConformingStrings = true
 }

@@ -19,20 +19,26 @@ struct GeneratedScript {
 /// Builds well-formed scripts from the lexer's whole vocabulary (strings with doubled quotes,
 /// quoted identifiers, backticks and brackets or dollar quotes and `E''` strings, line and
 /// block comments, `-- name:` annotations, CRLF, non-ASCII text, empty statements, trigger and
-/// `BEGIN ATOMIC` bodies) while recording where every statement starts and what its SQL is:
-/// the model the splitter is checked against.
+/// `BEGIN ATOMIC` bodies; for PostgreSQL parenthesised groups holding `;`, as in multi-action
+/// rules, and plain strings with backslash escapes when `standard_conforming_strings` is off)
+/// while recording where every statement starts and what its SQL is: the model the splitter is
+/// checked against.
 ///
 /// Tokens are always separated by white space (possibly around a comment), so no two tokens
 /// fuse into something else (`-` followed by `-- comment` would become a comment).
 struct ScriptGenerator {
     let dialect: SQLDialect
+    /// PostgreSQL: whether plain `'...'` strings take backslashes literally (else as escapes).
+    let standardConformingStrings: Bool
     var random: SplitMix64
     private(set) var text = ""
     private var line = 1
     private var column = 1
+    private var parenDepth = 0
 
-    init(dialect: SQLDialect, seed: UInt64) {
+    init(dialect: SQLDialect, seed: UInt64, standardConformingStrings: Bool = true) {
         self.dialect = dialect
+        self.standardConformingStrings = standardConformingStrings
         random = SplitMix64(seed: seed)
     }
 
@@ -139,8 +145,16 @@ struct ScriptGenerator {
     private mutating func token(words: [String]) {
         switch random.int(0...9) {
         case 0: append(random.pick(["1", "42", "3.14", "1e10", "0x1F"]))
-        case 1: append(random.pick(["=", "<>", "(", ")", ",", "+", "*", "-", "/", "||", ".", "%", "<=", "!="]))
-        case 2: quoted(open: "'", close: "'")
+        case 1:
+            // PostgreSQL's splitter follows parenthesis depth (psql does): its parentheses come in pairs.
+            let operators = ["=", "<>", ",", "+", "*", "-", "/", "||", ".", "%", "<=", "!="] + (dialect == .sqlite ? ["(", ")"] : [])
+            append(random.pick(operators))
+        case 2:
+            if dialect == .postgres && !standardConformingStrings {
+                escapedBody(prefix: "'")
+            } else {
+                quoted(open: "'", close: "'")
+            }
         case 3: quoted(open: "\"", close: "\"")
         case 4:
             if dialect == .sqlite {
@@ -148,7 +162,8 @@ struct ScriptGenerator {
             } else {
                 random.chance(0.5) ? dollarQuote() : escapeString()
             }
-        case 5 where dialect == .postgres: append(random.pick(["$1", "$2", "::", "[1]", "x$y"]))
+        case 5 where dialect == .postgres: append(random.pick(["$1", "$2", "::", "[1]", "x$y", "a[1:n]", "[lo:hi]"]))
+        case 6 where dialect == .postgres && parenDepth < 2: parenGroup(words: words)
         default: append(random.pick(words))
         }
     }
@@ -178,8 +193,27 @@ struct ScriptGenerator {
         append(delimiter + body + delimiter)
     }
 
+    /// PostgreSQL `( ... )`, sometimes holding `;` (a multi-action rule's `DO INSTEAD (a; b)`).
+    private mutating func parenGroup(words: [String]) {
+        parenDepth += 1
+        append("(")
+        for k in 0..<random.int(1...3) {
+            if k > 0 { append(";") }
+            separator()
+            tokens(random.int(1...3), words: words)
+        }
+        separator()
+        append(")")
+        parenDepth -= 1
+    }
+
     /// PostgreSQL `E'...'`: backslash escapes as well as doubled quotes.
     private mutating func escapeString() {
+        escapedBody(prefix: random.chance(0.5) ? "E'" : "e'")
+    }
+
+    /// A string after `prefix` whose body escapes with backslashes as well as doubled quotes.
+    private mutating func escapedBody(prefix: String) {
         var body = ""
         for _ in 0..<random.int(0...6) {
             switch random.pick(Self.hazards + ["\\'", "\\\\", "''"]) {
@@ -188,7 +222,7 @@ struct ScriptGenerator {
             case let piece: body += piece
             }
         }
-        append((random.chance(0.5) ? "E'" : "e'") + body + "'")
+        append(prefix + body + "'")
     }
 
     /// White space between tokens, sometimes around a comment (which then belongs to the statement).

@@ -24,8 +24,8 @@ enum SplitProperties {
     }
 
     /// The violated properties of splitting `text`, or none.
-    static func check(_ text: String, dialect: SQLDialect) -> Report {
-        let splitter = ScriptSplitter(dialect: dialect)
+    static func check(_ text: String, dialect: SQLDialect, standardConformingStrings: Bool = true) -> Report {
+        let splitter = ScriptSplitter(dialect: dialect, standardConformingStrings: standardConformingStrings)
         let queries: [Query]
         do {
             queries = try splitter.split(text, file: file)
@@ -36,7 +36,6 @@ enum SplitProperties {
     }
 
     private static func violations(of queries: [Query], in text: String, splitter: ScriptSplitter) -> [String] {
-        let dialect = splitter.dialect
         var problems: [String] = []
         let bytes = Array(text.utf8)
         let lines = lineStarts(bytes)
@@ -53,7 +52,7 @@ enum SplitProperties {
                 problems.append("statement \(i) \(query.sql.debugDescription) is not at \(query.line):\(query.column)")
                 return problems
             }
-            problems += gapViolations(bytes[previousEnd..<start], dialect: dialect)
+            problems += gapViolations(bytes[previousEnd..<start], splitter: splitter)
             previousEnd = start + sql.count
             if sql.isEmpty { problems.append("statement \(i) is empty") }
             if let first = sql.first, let last = sql.last, isSpace(first) || isSpace(last) {
@@ -66,15 +65,15 @@ enum SplitProperties {
                 problems.append("statement \(i) \(query.sql.debugDescription) does not re-split: \(error)")
             }
         }
-        problems += gapViolations(bytes[previousEnd...], dialect: dialect)
+        problems += gapViolations(bytes[previousEnd...], splitter: splitter)
         return problems
     }
 
     /// A gap between statements must split to nothing, without error.
-    private static func gapViolations(_ gap: ArraySlice<UInt8>, dialect: SQLDialect) -> [String] {
+    private static func gapViolations(_ gap: ArraySlice<UInt8>, splitter: ScriptSplitter) -> [String] {
         let text = String(decoding: gap, as: UTF8.self)
         do {
-            let found = try ScriptSplitter(dialect: dialect).split(text, file: file)
+            let found = try splitter.split(text, file: file)
             return found.isEmpty ? [] : ["the gap \(text.debugDescription) holds statements \(found.map(\.sql))"]
         } catch {
             return ["the gap \(text.debugDescription) does not split: \(error)"]
