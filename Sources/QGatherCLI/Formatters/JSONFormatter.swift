@@ -3,7 +3,8 @@ import QGather
 /// `json`: one array with an object per query; `ndjson`: the same objects, one per line.
 ///
 /// Each object: index, name, line, status (`ok`/`error`/`cancelled`), columns (name, type),
-/// rows (arrays; JSON null for NULL, numbers as numbers, json/jsonb embedded), rows_affected,
+/// rows (arrays; JSON null for NULL, numbers as numbers — NaN and ±Infinity as strings —,
+/// json/jsonb embedded), rows_affected,
 /// error (code, message, line, column), start_ms, elapsed_ms, attempts.
 struct JSONFormatter: OutcomeFormatter {
     /// One object per line (ndjson) instead of one array.
@@ -120,17 +121,28 @@ struct JSONFormatter: OutcomeFormatter {
     }
 
     /// A value as JSON: numbers bare, NULL as null, json embedded, bytes as `\x` hex text.
+    /// Numbers JSON cannot hold (NaN, ±Infinity, of any engine and type) are the strings
+    /// `"NaN"`, `"Infinity"`, `"-Infinity"`, as PostgreSQL's `to_json` writes them.
     static func value(_ value: Value) -> String {
         switch value {
         case .null: return "null"
         case .integer(let i): return String(i)
-        case .real(let d): return d.isFinite ? ValueText.postgresReal(d) : "null"
-        case .decimal(let s): return s.first.map { $0 == "-" || $0.isNumber } == true ? s : string(s)
+        case .real(let d):
+            if d.isFinite { return ValueText.postgresReal(d) }
+            return d.isNaN ? "\"NaN\"" : d < 0 ? "\"-Infinity\"" : "\"Infinity\""
+        case .decimal(let s): return isJSONNumber(s) ? s : string(s)
         case .bool(let b): return b ? "true" : "false"
         case .text(let s): return string(s)
         case .json(let s): return s
         case .blob(let bytes): return string(ValueText.postgresHex(bytes))
         }
+    }
+
+    /// Whether numeric text is also a JSON number (`NaN`, `Infinity`, `-Infinity` are not).
+    private static func isJSONNumber(_ text: String) -> Bool {
+        guard let first = text.utf8.first, let last = text.utf8.last else { return false }
+        return (first == UInt8(ascii: "-") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first))
+            && (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(last)
     }
 
     private static func milliseconds(_ duration: Duration?) -> String {
