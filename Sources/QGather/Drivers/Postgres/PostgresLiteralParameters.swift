@@ -16,7 +16,11 @@
 /// prepared statement, folds constants that the literal's own folding would have spared, and
 /// `'now'` would be frozen at the first execution), `$n` parameters of its own, a backslash,
 /// GROUP BY or DISTINCT (whose expressions must match others), or more than `maxParameters`
-/// such literals.
+/// such literals. It is also left alone when its rows may depend on the plan beyond their
+/// order (`planDependentWords`): LIMIT, OFFSET, FETCH, DISTINCT ON, TABLESAMPLE, window
+/// functions (OVER, WINDOW) and aggregates that follow their input order (any function whose
+/// name ends in AGG: array_agg, string_agg, json_agg, xmlagg, ...). A generic plan may scan in
+/// another order, and `WHERE unique1 > 8687 FETCH FIRST ROW ONLY` then returns another row.
 ///
 /// What remains visible: `current_query()` and `pg_stat_activity` show the `$n` text, and a
 /// generic plan can return the rows of a query without ORDER BY in another order (never other
@@ -84,6 +88,18 @@ enum PostgresLiteralParameters {
         default:
             return false
         }
+    }
+
+    /// Words whose presence may make a text's rows (not only their order) depend on the plan,
+    /// or whose expressions must match others (GROUP BY, DISTINCT): such a text is left alone.
+    static let planDependentWords = ["GROUP", "DISTINCT", "LIMIT", "OFFSET", "FETCH", "TABLESAMPLE", "OVER", "WINDOW"]
+
+    /// Whether `word` (any case) is one of `planDependentWords` or names an order-following
+    /// aggregate (ends in AGG).
+    fileprivate static func dependsOnThePlan(_ word: ArraySlice<UInt8>) -> Bool {
+        func upper(_ b: UInt8) -> UInt8 { b >= 0x61 && b <= 0x7A ? b - 0x20 : b }
+        if word.count >= 3, word.suffix(3).map(upper).elementsEqual("AGG".utf8) { return true }
+        return planDependentWords.contains { $0.utf8.count == word.count && zip(word, $0.utf8).allSatisfy { upper($0) == $1 } }
     }
 
     private static let comparisons: [[UInt8]] = ["=", "<>", "!=", "<", ">", "<=", ">="].map { Array($0.utf8) }
@@ -166,7 +182,7 @@ enum PostgresLiteralParameters {
                 } else if isWordByte(b) {
                     while let c = peek(0), isWordByte(c) { position += 1 }
                     word = bytes[start..<position]
-                    if equalsIgnoringCase(word, "GROUP") || equalsIgnoringCase(word, "DISTINCT") { return nil }
+                    if PostgresLiteralParameters.dependsOnThePlan(word) { return nil }
                     isColumn = !constantKeywords.contains { equalsIgnoringCase(word, $0) }
                 } else if isOperatorByte(b) {
                     // An operator runs until a non-operator byte or the start of a comment.

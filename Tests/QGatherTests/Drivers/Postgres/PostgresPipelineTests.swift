@@ -150,6 +150,25 @@ struct PostgresPipelineTests {
         }
     }
 
+    /// Found on PostgreSQL's regression SQL: twelve `FETCH FIRST ROW ONLY` lookups that differ
+    /// only in the number. Past the fifth execution of a shared statement the server switches to
+    /// a generic plan (a sequential scan here, where each literal gets an index scan), which
+    /// returns another row: such texts are never rewritten, so each returns what it returns alone.
+    @Test func lookupsWhoseRowsDependOnThePlanReturnWhatTheyReturnAlonePastTheFifthExecution() async throws {
+        let ddl = "CREATE TABLE {t} AS SELECT u AS unique1, repeat('x', 200) AS filler "
+            + "FROM (SELECT u FROM generate_series(0, 9999) u ORDER BY md5(u::text)) s; CREATE INDEX ON {t} (unique1); ANALYZE {t}"
+        try await Self.withTable("qgt_pipe_plan", ddl, connections: 1) { db, recorder, table in
+            let lookups = (9985...9996).map { "SELECT unique1 FROM \(table) WHERE unique1 > \($0) FETCH FIRST ROW ONLY" }
+            var alone: [[[Value]]] = []
+            for sql in lookups { alone.append(try await db.execute(sql).rows) }
+            let outcomes = await db.gather(Batch(sql: lookups + lookups), options: Self.options(jobs: 1))
+            #expect(recorder.pipelines.contains { $0.count > 5 }, "not pipelined: \(recorder.pipelines.map(\.count))")
+            for (n, outcome) in outcomes.enumerated() {
+                #expect(outcome.rowSet?.rows == alone[n % lookups.count], "\(lookups[n % lookups.count]): \(String(describing: outcome.rowSet?.rows))")
+            }
+        }
+    }
+
     @Test func anErrorAtAComparedNumberIsReportedAsForTheTextAsWritten() async throws {
         try await Self.withTable("qgt_pipe_lit_err", "CREATE TABLE {t} (id int)", connections: 1) { db, recorder, table in
             // The error is after the literal: its position holds only if the text kept its length.
