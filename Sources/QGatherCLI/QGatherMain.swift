@@ -22,8 +22,9 @@ struct QGatherCommand: AsyncParsableCommand {
         (see README for where to put the script).
 
         Exit codes: 0 ok, 1 a query failed, 2 bad usage or input,
-        3 database cannot be opened, 130 interrupted (SIGINT),
-        143 terminated (SIGTERM).
+        3 database cannot be opened, 4 results could not be written,
+        130 interrupted (SIGINT), 143 terminated (SIGTERM); a closed
+        standard output ends it by SIGPIPE (141) after cancelling.
         """,
         version: "qgather 0.1.0",
         subcommands: [RunCommand.self, MigrateCommand.self],
@@ -36,6 +37,10 @@ struct QGatherCommand: AsyncParsableCommand {
 @main
 enum QGatherMain {
     static func main() async {
+        // A failed write is an error to report (and a closed pipe a reason to cancel the queries
+        // in the database first), not a signal that kills the process on the spot.
+        signal(SIGPIPE, SIG_IGN)
+        signal(SIGXFSZ, SIG_IGN)
         let arguments = ArgumentRewriter.rewrite(Array(CommandLine.arguments.dropFirst()))
         do {
             var command = try QGatherCommand.parseAsRoot(arguments)

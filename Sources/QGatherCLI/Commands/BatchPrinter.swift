@@ -19,6 +19,7 @@ struct BatchPrinter {
         // The head query's rows go straight to stdout as they are read (csv, json, ndjson), unless
         // a progress line shares the terminal with them.
         let rowStream = progress && isatty(1) == 1 ? nil : sink.rowStream
+        let writesToStdout = sink.writesToStdout
         let console = ConsoleOutput(sink: sink, stderr: stderr)
         var options = options
         let tracker = progress ? ProgressTracker(total: batch.count) : nil
@@ -27,6 +28,7 @@ struct BatchPrinter {
         let started = clock.now
         let stream = database.outcomes(batch, options: options, streamingRowsTo: rowStream)
         let signals = SignalWatcher { stream.cancel() }
+        if writesToStdout { StdoutWatcher.start { Task { await console.readerGone() } } }
         let reporter = tracker.map { ProgressReporter(tracker: $0, console: console) }
 
         await console.begin()
@@ -40,11 +42,15 @@ struct BatchPrinter {
             let chart = TimelineChart.render(timings, wall: wall, width: stderr.layoutWidth, color: stderr.allowsColor)
             await console.printError(TimingReport.render(timings, wall: wall) + chart)
         }
-        var writeFailed = await console.outputFailed
+        var writeFailed = false
         if let timingJSON, await !console.writeFile(TimingJSON.render(timings, wall: wall), to: timingJSON) { writeFailed = true }
         if let signal = signals.receivedSignal {
             await console.printError("qgather: interrupted: \(cancelled) of \(batch.count) queries cancelled")
             return signal == SIGTERM ? ExitStatus.terminated : ExitStatus.interrupted
+        }
+        if let failure = await console.outputFailure {
+            // Said when it happened; the queries it cancelled are not failures of their own.
+            return failure.readerGone ? ExitStatus.stdoutClosed : ExitStatus.outputFailed
         }
         if failed > 0 || cancelled > 0 {
             var summary = "\(failed) of \(batch.count) queries failed"
@@ -52,6 +58,6 @@ struct BatchPrinter {
             await console.printError("qgather: " + summary)
             return ExitStatus.queryFailed
         }
-        return writeFailed ? ExitStatus.queryFailed : ExitStatus.ok
+        return writeFailed ? ExitStatus.outputFailed : ExitStatus.ok
     }
 }

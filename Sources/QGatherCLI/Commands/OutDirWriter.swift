@@ -115,11 +115,7 @@ struct OutDirWriter: OutcomeSink {
     }
 
     private static func save(_ text: String, to path: String) throws(OutputError) {
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
-        } catch {
-            throw OutputError(path: path, reason: (error as NSError).localizedDescription)
-        }
+        try OutputFile.write(text, to: path)
     }
 }
 

@@ -34,8 +34,10 @@ struct RunCommand: AsyncParsableCommand {
         directly above it.
 
         Exit codes: 0 all succeeded, 1 a query failed or was cancelled,
-        2 bad usage or input, 3 database cannot be opened,
-        130 interrupted (SIGINT), 143 terminated (SIGTERM).
+        2 bad usage or input, 3 database cannot be opened, 4 results
+        could not be written (stdout or a file; the queries are cancelled),
+        130 interrupted (SIGINT), 143 terminated (SIGTERM); a closed
+        standard output (| head) cancels the queries, then ends by SIGPIPE.
         """
     )
 
@@ -132,6 +134,7 @@ struct RunCommand: AsyncParsableCommand {
                                    timing: output.timing, timingJSON: output.timingJson)
         let status = await printer.run(batch, on: database, options: gatherOptions, into: sink)
         await database.close()
+        if status == ExitStatus.stdoutClosed { ExitStatus.stopBySIGPIPE() }
         if status != ExitStatus.ok { throw status }
     }
 
@@ -157,7 +160,14 @@ struct RunCommand: AsyncParsableCommand {
     private func listStatements() throws {
         let dialect = target.dialect
         let batch = try splitBatch(readScripts(), dialect: dialect, standardConformingStrings: initialStandardConformingStrings(dialect: dialect))
-        FileHandle.standardOutput.write(Data(StatementLister.render(batch).utf8))
+        let output = OutputWriter()
+        output.write(StatementLister.render(batch))
+        output.flush()
+        if let failure = output.failure {
+            if failure == EPIPE { ExitStatus.stopBySIGPIPE() }
+            StandardError.fail(OutputError(path: OutputError.standardOutput, errno: failure).description)
+            throw ExitStatus.outputFailed
+        }
     }
 
     /// The files' texts; exits 2 if one cannot be read.

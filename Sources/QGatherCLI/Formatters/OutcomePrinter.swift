@@ -49,6 +49,11 @@ final class OutcomePrinter: RowStreamSink, @unchecked Sendable {
         }
     }
 
+    /// The `errno` of the first write to the output that failed, if one did.
+    var failure: Int32? {
+        queue.sync { output.failure }
+    }
+
     func begin(_ query: Query, columns: [Column], realRendering: RealRendering) {
         queue.async { self.formatter.beginRows(query, columns: columns, realRendering: realRendering, into: self.output) }
     }

@@ -26,8 +26,11 @@ actor ConsoleOutput {
     private let stdoutIsTerminal: Bool
     private let errors = OutputWriter(descriptor: 2)
     private var progressShown = false
-    /// Whether a result file could not be written.
-    private(set) var outputFailed = false
+    /// The first write of results that failed (standard output or a result file): nothing more
+    /// is written, and the batch is cancelled.
+    private(set) var outputFailure: OutputError?
+    /// Cancels the batch once output fails (set by `deliverAll`).
+    private var cancelBatch: (@Sendable () -> Void)?
 
     /// A console writing outcomes to `sink`; `stderr` describes standard error's terminal.
     init(sink: sending any OutcomeSink, stderr: Terminal = Terminal(descriptor: 2), stdoutIsTerminal: Bool = isatty(1) == 1) {
@@ -52,6 +55,8 @@ actor ConsoleOutput {
     /// on this actor's executor, so outcomes that are already waiting are written one after the
     /// other with no hop between threads, and output is flushed only when none is waiting.
     func deliverAll(_ stream: OutcomeStream, keepTimings: Bool) async -> DeliveryTally {
+        cancelBatch = { stream.cancel() }
+        if outputFailure != nil { stream.cancel() }
         var tally = DeliveryTally()
         var outcomes = stream.makeAsyncIterator()
         while let outcome = await outcomes.next(isolation: self) {
@@ -97,20 +102,35 @@ actor ConsoleOutput {
     /// Writes `text` to the file at `path` (replacing it); reports a failure on stderr.
     func writeFile(_ text: String, to path: String) -> Bool {
         do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+            try OutputFile.write(text, to: path)
             return true
         } catch {
-            printError("qgather: \(path): cannot write: \((error as NSError).localizedDescription)")
+            printError("qgather: \(error.description)")
             return false
         }
     }
 
+    /// Standard output's reader went away (`| head`), seen before a write failed: stop as for a
+    /// failed write.
+    func readerGone() {
+        fail(OutputError(path: OutputError.standardOutput, errno: EPIPE))
+    }
+
     private func attempt(_ body: (inout any OutcomeSink) throws(OutputError) -> Void) {
+        guard outputFailure == nil else { return }
         do {
             try body(&sink)
         } catch {
-            outputFailed = true
-            printError("qgather: \(error.description)")
+            fail(error)
         }
+    }
+
+    /// Records the first output failure, says what could not be written (a closed pipe needs no
+    /// word: the reader asked for no more), and cancels the running queries in the database.
+    private func fail(_ error: OutputError) {
+        guard outputFailure == nil else { return }
+        outputFailure = error
+        if !error.readerGone { printError("qgather: \(error.description)") }
+        cancelBatch?()
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import QGather
 
 /// Where the outcomes of a batch go, in input order: standard output (`StdoutSink`) or one file
@@ -20,14 +21,32 @@ extension OutcomeSink {
     var rowStream: (any RowStreamSink)? { nil }
 }
 
-/// A result file that could not be written.
+/// Output that could not be written: a result file, or standard output.
 struct OutputError: Error, CustomStringConvertible {
-    /// The file.
+    /// The file, or `standard output`.
     let path: String
     /// Why.
     let reason: String
+    /// Standard output's reader went away (a closed pipe): the run stops as if killed by SIGPIPE.
+    var readerGone = false
+
+    /// The failed write's `errno` on `path`.
+    init(path: String, errno code: Int32) {
+        self.path = path
+        reason = String(cString: strerror(code))
+        readerGone = code == EPIPE
+    }
+
+    /// A failure described by `reason`.
+    init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
 
     var description: String { "\(path): cannot write: \(reason)" }
+
+    /// What standard output's failure is called.
+    static let standardOutput = "standard output"
 }
 
 /// The formatted outcomes on standard output, flushed after each query that is not immediately
@@ -46,13 +65,21 @@ struct StdoutSink: OutcomeSink {
 
     mutating func begin() throws(OutputError) {
         printer.begin()
+        try check()
     }
 
     mutating func write(_ outcome: QueryOutcome, flush: Bool) throws(OutputError) {
         printer.write(outcome, flush: flush)
+        try check()
     }
 
     mutating func end(wall: Duration) throws(OutputError) {
         printer.end()
+        try check()
+    }
+
+    /// Throws once a write to standard output has failed (streamed rows included).
+    private func check() throws(OutputError) {
+        if let failure = printer.failure { throw OutputError(path: OutputError.standardOutput, errno: failure) }
     }
 }

@@ -4,6 +4,9 @@ import Foundation
 /// written in large chunks, and flushed after every query so results show as they come.
 /// Without a descriptor it only collects the text (`--out-dir` files are formatted that way).
 ///
+/// The first failed write (a closed pipe, a full disk, a file size limit) is kept in `failure`
+/// and everything after it is dropped: the run then stops and says so (see `ConsoleOutput`).
+///
 /// The buffer is raw memory rather than an array so that a formatter can write a whole chunk of
 /// rows in place (`writeInPlace`), with no intermediate array and no per-byte bookkeeping.
 final class OutputWriter {
@@ -12,6 +15,8 @@ final class OutputWriter {
     private var count = 0
     private let descriptor: Int32?
     private let flushThreshold = 1 << 16
+    /// The `errno` of the first write that failed, if one did.
+    private(set) var failure: Int32?
 
     /// Writes to `descriptor` (1 = stdout); `nil` keeps everything in memory for `text`.
     init(descriptor: Int32? = 1) {
@@ -50,7 +55,7 @@ final class OutputWriter {
         let written = body(storage + count)
         precondition(written >= 0 && written <= maxCount, "wrote past the room asked for")
         count += written
-        if count >= flushThreshold { flush() }
+        if count >= flushThreshold && descriptor != nil { flush() }
     }
 
     private func grow(toHold needed: Int) {
@@ -62,17 +67,19 @@ final class OutputWriter {
         capacity = newCapacity
     }
 
-    /// Writes out everything buffered (nothing, for an in-memory writer).
+    /// Writes out everything buffered (nothing, for an in-memory writer). After a failed write
+    /// the output is dropped and `failure` says why.
     func flush() {
         guard let descriptor else { return }
         var offset = 0
-        while offset < count {
+        while offset < count && failure == nil {
             let written = Foundation.write(descriptor, storage + offset, count - offset)
             if written < 0 {
                 if errno == EINTR { continue }
-                break  // EPIPE and the like: the reader is gone; drop the output.
+                failure = errno
+            } else {
+                offset += written
             }
-            offset += written
         }
         count = 0
     }
