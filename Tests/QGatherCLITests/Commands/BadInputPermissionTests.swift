@@ -4,6 +4,10 @@ import Testing
 /// End-to-end: files the user may not read or write. Root reads any file whatever its mode, so
 /// when the tests run as root (as in CI) the binary runs as `nobody` through `runuser`; as any
 /// other user it runs as that user and `chmod` alone denies access.
+///
+/// `nobody` may not be able to enter the checkout (under `/root`, or a `mktemp -d` directory) or
+/// the temporary directory, so each case runs in a directory of its own under `/tmp`, open to
+/// every user, with a copy of the binary.
 @Suite struct BadInputPermissionTests {
     /// The user the binary runs as, or nil for the test's own user.
     private static func unprivilegedUser() throws -> String? {
@@ -16,11 +20,18 @@ import Testing
     /// Runs `badCase` as the unprivileged user after `prepare` changed modes; checks it like the corpus.
     private func check(_ badCase: BadInputCase, prepare: (BadInputWorkspace) throws -> Void) async throws {
         let user = try Self.unprivilegedUser()
-        let workspace = try BadInputWorkspace()
+        let shared = URL(fileURLWithPath: "/tmp")
+        let sharedMode = try #require(try FileManager.default.attributesOfItem(atPath: shared.path)[.posixPermissions] as? Int)
+        try #require(sharedMode & 0o001 != 0, "/tmp must be open to every user for the permission tests")
+        let runner = try TemporaryDirectory(parent: shared, permissions: 0o755)
+        let binary = runner.path("qgather")
+        try FileManager.default.copyItem(atPath: CLIRunner.binary, toPath: binary)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: binary)
+        let workspace = try BadInputWorkspace(parent: shared)
         let arguments = try badCase.arguments(workspace)
         try prepare(workspace)
         let before = DirectorySnapshot(workspace.root)
-        let result = try await CLIRunner.runOffPool(arguments, user: user)
+        let result = try await CLIRunner.runOffPool(arguments, directory: runner.url, user: user, executable: binary)
         let after = DirectorySnapshot(workspace.root)
         try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: workspace.root)  // so it can be removed
         BadInputCheck.verify(result, badCase, message: badCase.message(workspace))

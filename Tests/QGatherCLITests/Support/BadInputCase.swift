@@ -17,6 +17,12 @@ final class BadInputWorkspace {
         db = try Fixtures.database(in: directory)
     }
 
+    /// A workspace in `parent`, open to every user (mode 0755), for runs as another user.
+    init(parent: URL) throws {
+        directory = try TemporaryDirectory(parent: parent, permissions: 0o755)
+        db = try Fixtures.database(in: directory)
+    }
+
     /// The workspace directory.
     var root: String { directory.url.path }
 

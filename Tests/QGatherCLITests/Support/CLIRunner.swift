@@ -24,9 +24,11 @@ enum CLIRunner {
 
     /// Starts the binary with `arguments`; standard output and error go to temporary files.
     /// With `user`, it runs as that OS user through `runuser` (the tests run as root in CI).
+    /// `executable` runs instead of the built binary (a copy another user may run).
     static func start(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
-                      directory: URL? = nil, discardOutput: Bool = false, user: String? = nil) throws -> (Process, URL, URL) {
+                      directory: URL? = nil, discardOutput: Bool = false, user: String? = nil, executable: String? = nil) throws -> (Process, URL, URL) {
         let process = Process()
+        let binary = executable ?? binary
         if let user {
             process.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
             process.arguments = ["-u", user, "--", binary] + arguments
@@ -76,9 +78,10 @@ enum CLIRunner {
 
     /// Runs the binary to completion.
     static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
-                    directory: URL? = nil, timeout: Double = 60, user: String? = nil) throws -> Result {
+                    directory: URL? = nil, timeout: Double = 60, user: String? = nil, executable: String? = nil) throws -> Result {
         let started = Date()
-        let (process, out, err) = try start(arguments, stdin: stdin, environment: environment, directory: directory, user: user)
+        let (process, out, err) = try start(arguments, stdin: stdin, environment: environment, directory: directory, user: user,
+                                            executable: executable)
         return finish(process, out, err, started: started, timeout: timeout)
     }
 
@@ -104,9 +107,11 @@ enum CLIRunner {
 final class TemporaryDirectory {
     let url: URL
 
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("qgather-test-\(UUID().uuidString)")
+    /// A new directory in `parent` (default: the temporary directory), with `permissions` if given.
+    init(parent: URL = FileManager.default.temporaryDirectory, permissions: Int? = nil) throws {
+        url = parent.appendingPathComponent("qgather-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        if let permissions { try FileManager.default.setAttributes([.posixPermissions: permissions], ofItemAtPath: url.path) }
     }
 
     /// A path inside the directory.
