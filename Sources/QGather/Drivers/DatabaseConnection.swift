@@ -8,6 +8,11 @@ public protocol DatabaseConnection: AnyObject, Sendable {
     /// chunks as they are read (and may stream to the output) instead of being collected.
     func execute(_ query: Query, control: QueryControl, channel: RowChannel?) async throws(QueryError) -> RowSet
 
+    /// Runs `query` so that it cannot write: inside a read-only transaction where the engine could
+    /// write through a read (a PostgreSQL function). A write fails with SQLSTATE 25006. Used to
+    /// run a query a second time when its first run may have taken effect (`RerunPolicy`).
+    func executeRefusingWrites(_ query: Query, control: QueryControl, channel: RowChannel?) async throws(QueryError) -> RowSet
+
     /// Runs `queries` in order in one transaction: every one takes effect, or none does. The
     /// first error is thrown (attached to its query; a failed `COMMIT` has no query).
     func executeInTransaction(_ queries: [Query]) async throws(QueryError) -> [RowSet]
@@ -30,8 +35,6 @@ public protocol DatabaseConnection: AnyObject, Sendable {
 }
 
 extension DatabaseConnection {
-    /// SQLite reads every `'...'` string the standard way.
-    public var standardConformingStrings: Bool { true }
 
     /// Runs one query and collects its rows.
     public func execute(_ query: Query, control: QueryControl) async throws(QueryError) -> RowSet {

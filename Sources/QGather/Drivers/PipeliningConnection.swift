@@ -6,9 +6,9 @@ struct PipelinedResult: Sendable {
     var started: ContinuousClock.Instant
     /// When its results ended.
     var ended: ContinuousClock.Instant
-    /// False when the connection broke before the server reached this query: it never ran,
-    /// and may run elsewhere.
-    var reachedServer = true
+    /// Set when no result came back for this query: whether it may have taken effect anyway
+    /// (see `RerunPolicy`, which decides whether it runs elsewhere). Nil: the result stands.
+    var rerun: AttemptEffect?
 }
 
 /// A connection that can keep several queries in flight at once (PostgreSQL pipeline mode):
@@ -17,8 +17,8 @@ protocol PipeliningConnection: DatabaseConnection {
     /// Sends every query at once and reads their results in order. Each query is its own
     /// transaction and its own error: a failure affects no other query of the pipeline.
     /// `control` stops the whole pipeline (every query still running or queued is cancelled).
-    /// When the connection breaks, the queries behind the one it broke on come back with
-    /// `reachedServer` false.
+    /// When the connection breaks, the queries without a result come back with `rerun` set:
+    /// `.none` for those never sent, `.unknown` for those sent.
     func executePipeline(_ queries: [Query], channels: [RowChannel?], control: QueryControl) async -> [PipelinedResult]
 }
 

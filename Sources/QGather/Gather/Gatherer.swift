@@ -159,10 +159,9 @@ public struct Gatherer: Sendable {
         while true {
             var outcome = await runOne(query, channel: channel, pool: pool, batchStart: batchStart, clock: clock)
             outcome.attempts = attempt
-            // A query whose rows have begun to reach the output is not run again.
-            guard attempt <= options.retries, let error = outcome.error, TransientErrors.isTransient(error), !Task.isCancelled,
-                  channel?.hasStarted != true,
-                  StatementKind.isReadOnly(query.sql, dialect: pool.driver.dialect) else { return outcome }
+            guard attempt <= options.retries, let error = outcome.error, let effect = RerunPolicy.effect(ofTransient: error), !Task.isCancelled,
+                  RerunPolicy.rerun(query, after: effect, rowsReachedOutput: channel?.hasStarted == true, dialect: pool.driver.dialect) == .plain
+            else { return outcome }
             // Exponential backoff with jitter: 50 ms, 100 ms, 200 ms, ... capped at 2 s.
             let base = min(2000, 50 << min(attempt - 1, 6))
             try? await Task.sleep(for: .milliseconds(base / 2 + Int.random(in: 0...base / 2)))
@@ -170,7 +169,10 @@ public struct Gatherer: Sendable {
         }
     }
 
-    private func runOne(_ query: Query, channel: RowChannel?, pool: ConnectionPool, batchStart: ContinuousClock.Instant, clock: ContinuousClock) async -> QueryOutcome {
+    /// Runs `query` on a connection of its own; `guardingWrites` runs it inside a read-only
+    /// transaction (a second run that must not repeat a write, see `RerunPolicy`).
+    private func runOne(_ query: Query, channel: RowChannel?, pool: ConnectionPool, batchStart: ContinuousClock.Instant, clock: ContinuousClock,
+                        guardingWrites: Bool = false) async -> QueryOutcome {
         if Task.isCancelled { return QueryOutcome(query: query, result: .cancelled) }
         let connection: any DatabaseConnection
         do {
@@ -179,7 +181,7 @@ public struct Gatherer: Sendable {
             return Self.leaseFailure(error, for: query)
         }
         defer { pool.release(connection) }
-        return await run(query, on: connection, channel: channel, batchStart: batchStart, clock: clock)
+        return await run(query, on: connection, channel: channel, batchStart: batchStart, clock: clock, guardingWrites: guardingWrites)
     }
 
     /// Runs `queries` as one pipeline on one connection (see `PipelinePlanner`).
@@ -206,10 +208,13 @@ public struct Gatherer: Sendable {
         pool.release(connection)
         var outcomes: [QueryOutcome] = []
         for (index, item) in results.enumerated() {
-            guard item.reachedServer else {
-                // The connection broke before the server got to it: it runs on another one, as
-                // it would have without the pipeline.
-                outcomes.append(await runOne(queries[index], channel: channels[index], pool: pool, batchStart: batchStart, clock: clock))
+            if let effect = item.rerun,
+               let rerun = RerunPolicy.rerun(queries[index], after: effect, rowsReachedOutput: channels[index]?.hasStarted == true,
+                                             dialect: pool.driver.dialect) {
+                // No result came back: it runs on another connection, as it would have without
+                // the pipeline (in a read-only transaction if the server may have run it).
+                outcomes.append(await runOne(queries[index], channel: channels[index], pool: pool, batchStart: batchStart, clock: clock,
+                                             guardingWrites: rerun == .guardingWrites))
                 continue
             }
             let result: QueryOutcome.Result
@@ -233,7 +238,7 @@ public struct Gatherer: Sendable {
 
     /// Runs `query` on a leased `connection`, with its timeout.
     private func run(_ query: Query, on connection: any DatabaseConnection, channel: RowChannel?, batchStart: ContinuousClock.Instant,
-                     clock: ContinuousClock) async -> QueryOutcome {
+                     clock: ContinuousClock, guardingWrites: Bool = false) async -> QueryOutcome {
         let control = QueryControl()
         var timer: DispatchWorkItem?
         if let timeout = options.timeout {
@@ -247,18 +252,15 @@ public struct Gatherer: Sendable {
         options.onEvent?(.started(query, at: started - batchStart))
         let result: QueryOutcome.Result
         do {
-            result = .rows(try await connection.execute(query, control: control, channel: channel))
+            if guardingWrites {
+                result = .rows(try await connection.executeRefusingWrites(query, control: control, channel: channel))
+            } else {
+                result = .rows(try await connection.execute(query, control: control, channel: channel))
+            }
         } catch {
-            result = error.kind == .cancelled ? .cancelled : .failed(error)
+            result = error.kind == .cancelled ? .cancelled : .failed(guardingWrites ? RerunPolicy.refusedRerun(error, of: query) ?? error : error)
         }
         return QueryOutcome(query: query, result: result, startOffset: started - batchStart, duration: clock.now - started)
     }
 }
 
-/// Errors worth retrying: the same query may well succeed a moment later.
-enum TransientErrors {
-    static func isTransient(_ error: QueryError) -> Bool {
-        error.code.hasPrefix("SQLITE_BUSY") || error.code.hasPrefix("SQLITE_LOCKED") || error.code == "40001" || error.code == "40P01"
-            || error.code == "connect"
-    }
-}

@@ -45,6 +45,12 @@ private final class RecordingConnection: PipeliningConnection {
         try await base.execute(query, control: control, channel: channel)
     }
 
+    func executeRefusingWrites(_ query: Query, control: QueryControl, channel: RowChannel?) async throws(QueryError) -> RowSet {
+        try await base.executeRefusingWrites(query, control: control, channel: channel)
+    }
+
+    var standardConformingStrings: Bool { base.standardConformingStrings }
+
     func executeInTransaction(_ queries: [Query]) async throws(QueryError) -> [RowSet] {
         try await base.executeInTransaction(queries)
     }

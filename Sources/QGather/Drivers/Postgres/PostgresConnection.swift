@@ -73,6 +73,31 @@ final class PostgresConnection: DatabaseConnection {
         try await thread.runQuery(query, control: control) { [self] in runOnThread(query, control: control, channel: channel) }
     }
 
+    /// The query inside `BEGIN READ ONLY` ... `ROLLBACK` (a read-only transaction, so a write
+    /// through a function fails with 25006 rather than happen), when the connection is idle; a
+    /// snapshot session's transaction is read-only already.
+    func executeRefusingWrites(_ query: Query, control: QueryControl, channel: RowChannel?) async throws(QueryError) -> RowSet {
+        try await thread.runQuery(query, control: control) { [self] in
+            let connection = handle.connection
+            guard PQtransactionStatus(connection) == PQTRANS_IDLE else {
+                guard sessionMode == .snapshot else {
+                    return .failure(QueryError(kind: .database, code: "25006", message: "cannot run it again read-only inside an open transaction"))
+                }
+                return runOnThread(query, control: control, channel: channel)
+            }
+            let begin = PQexec(connection, "BEGIN READ ONLY")
+            let began = PQresultStatus(begin) == PGRES_COMMAND_OK
+            PQclear(begin)
+            guard began else { return .failure(connectionError()) }
+            let outcome = runOnThread(query, control: control, channel: channel, holdTransaction: true)
+            if PQstatus(connection) == CONNECTION_OK && PQtransactionStatus(connection) != PQTRANS_IDLE {
+                PQclear(PQexec(connection, "ROLLBACK"))
+                if PQtransactionStatus(connection) != PQTRANS_IDLE { usable.store(false, ordering: .relaxed) }
+            }
+            return outcome
+        }
+    }
+
     /// `BEGIN`, the queries, `COMMIT` (or `ROLLBACK` after an error). A parallel-batch connection
     /// rolls back whatever a query leaves open, so these calls ask it to hold the transaction.
     func executeInTransaction(_ queries: [Query]) async throws(QueryError) -> [RowSet] {

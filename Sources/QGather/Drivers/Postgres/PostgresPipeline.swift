@@ -32,14 +32,17 @@ extension PostgresConnection: PipeliningConnection {
         let clock = ContinuousClock()
         var results: [PipelinedResult] = []
         results.reserveCapacity(queries.count)
-        func failRest(with error: QueryError, reachedServer: Bool = false) {
+        var sent = 0
+        /// Fills in the queries without a result: the sent ones may have run, the others did not.
+        func failRest(with error: QueryError, standing: Bool = false) {
             let now = clock.now
             while results.count < queries.count {
-                results.append(PipelinedResult(result: .failure(error), started: now, ended: now, reachedServer: reachedServer))
+                let effect: AttemptEffect? = standing ? nil : results.count < sent ? .unknown : AttemptEffect.none
+                results.append(PipelinedResult(result: .failure(error), started: now, ended: now, rerun: effect))
             }
         }
         if let reason = control.begin(interrupt: cancelRequest()) {
-            failRest(with: QueryControl.error(for: reason), reachedServer: true)
+            failRest(with: QueryControl.error(for: reason), standing: true)
             return results
         }
         guard PQenterPipelineMode(connection) == 1 else {
@@ -48,7 +51,6 @@ extension PostgresConnection: PipeliningConnection {
             failRest(with: connectionError())
             return results
         }
-        var sent = 0
         var named: [(sql: String, preparing: Bool)?] = []  // queries sent through a named statement
         for query in queries {
             let (ok, statement) = send(query)
@@ -73,22 +75,22 @@ extension PostgresConnection: PipeliningConnection {
             }
             var outcome = collectResults(of: queries[index], channel: channels[index])
             if let preparationError { outcome = .failure(preparationError) }
-            var reachedServer = true
+            var rerun: AttemptEffect?
             if case .failure(let error) = outcome, error.code == "0A000" || error.code == "26000", let statement = named[index], !statement.preparing {
                 // The named statement did not serve: "cached plan must not change result type" (a
                 // table changed under it), or "prepared statement does not exist" (its Prepare,
                 // earlier in this pipeline, failed). The query did nothing; it runs again unnamed,
                 // and gets its own result or error.
                 statementCache.forget(statement.sql)
-                reachedServer = false
+                rerun = AttemptEffect.none
             }
             if case .failure(let error) = outcome, error.kind == .connectionLost, preparationError == nil {
                 // No result of this read came back before the link went down (collectResults
-                // reports only that as a lost connection): it runs on another connection.
-                reachedServer = false
+                // reports only that as a lost connection). The server may have run it.
+                rerun = .unknown
             }
             let ended = clock.now
-            results.append(PipelinedResult(result: outcome, started: started, ended: ended, reachedServer: reachedServer))
+            results.append(PipelinedResult(result: outcome, started: started, ended: ended, rerun: rerun))
             started = ended
             // Each query's results end with its sync point; anything else means the link broke.
             if let sync = PQgetResult(connection) {
@@ -105,7 +107,7 @@ extension PostgresConnection: PipeliningConnection {
         }
         let reason = control.end()
         pendingCancels.wait()  // a cancel in flight must land before the next query is sent
-        if results.count < queries.count { failRest(with: connectionError()) }
+        if results.count < queries.count { failRest(with: connectionError()) }  // after a break, or sent only in part
         // Results that arrived before a break stand; failures after it are the lost connection's.
         let lost = PQstatus(connection) != CONNECTION_OK
         if lost { usable.store(false, ordering: .relaxed) } else if isUsable { endOpenTransaction(holdTransaction: false) }

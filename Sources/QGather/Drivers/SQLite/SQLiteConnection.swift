@@ -67,6 +67,14 @@ final class SQLiteConnection: DatabaseConnection {
     }
 
     var isUsable: Bool { usable.load(ordering: .relaxed) }
+    /// SQLite reads every `'...'` string the standard way.
+    var standardConformingStrings: Bool { true }
+
+    /// A statement SQLite classifies as a read cannot write (no built-in function writes), and
+    /// only reads ever run twice.
+    func executeRefusingWrites(_ query: Query, control: QueryControl, channel: RowChannel?) async throws(QueryError) -> RowSet {
+        try await execute(query, control: control, channel: channel)
+    }
 
     func execute(_ query: Query, control: QueryControl, channel: RowChannel?) async throws(QueryError) -> RowSet {
         try await thread.runQuery(query, control: control) { [self] in runOnThread(query, control: control, channel: channel) }

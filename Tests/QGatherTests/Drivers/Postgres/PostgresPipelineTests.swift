@@ -120,6 +120,42 @@ struct PostgresPipelineTests {
         await db.close()
     }
 
+    /// A pipelined read whose connection broke before its result came back may have run on the
+    /// server, and a `SELECT` can write through a function: its second run happens in a
+    /// read-only transaction, so the write is refused (and reported with the lost connection)
+    /// instead of repeated, while plain reads behind it run again and succeed.
+    @Test func aReadThatWritesThroughAFunctionIsNeverRunAgainAfterALostConnection() async throws {
+        let app = "qgt_pipe_rerun_\(UInt32.random(in: 0...UInt32.max))"
+        let table = TestDatabases.uniqueTable("qgt_visits")
+        let setup = try Database.postgres(try TestDatabases.postgresConninfo(), maxConnections: 1)
+        try await setup.execute("CREATE TABLE \(table) (n int); CREATE FUNCTION \(table)_log(n int) RETURNS int LANGUAGE sql AS 'INSERT INTO \(table) VALUES (n) RETURNING n'")
+        let (db, recorder) = try Self.database("application_name=\(app)", connections: 1)
+        let sql = (0..<200).map { "SELECT \($0)" } + ["SELECT pg_sleep(20) AS victim_marker", "SELECT \(table)_log(42)"] + (202..<300).map { "SELECT \($0)" }
+        let task = Task { await db.gather(Batch(sql: sql), options: Self.options(jobs: 1, policy: .collect)) }
+        var killed = Value.integer(0)
+        for _ in 0..<400 where killed != .integer(1) {
+            try await Task.sleep(for: .milliseconds(25))
+            killed = try await setup.execute("""
+                SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+                WHERE application_name = '\(app)' AND query LIKE '%victim_marker%' AND state = 'active'
+                """).rows[0][0]
+        }
+        #expect(killed == .integer(1))
+        let outcomes = await task.value
+        #expect(recorder.pipelines.contains { $0.contains(200) && $0.contains(201) }, "the victim and the writing read did not share a pipeline")
+        #expect(outcomes[200].error?.kind == .connectionLost)
+        let refused = try #require(outcomes[201].error, "the writing read ran again: \(String(describing: outcomes[201].rowSet?.rows))")
+        #expect(refused.kind == .connectionLost)
+        #expect(refused.message.contains("not run again since it writes"), "\(refused.message)")
+        #expect(outcomes.filter { $0.status != .ok }.map(\.query.index) == [200, 201])
+        #expect(outcomes[299].rowSet?.rows == [[.integer(299)]])
+        let visits = try await setup.execute("SELECT count(*) FROM \(table)")
+        #expect(visits.rows == [[.integer(0)]], "the function's insert was repeated or kept")
+        try await setup.execute("DROP FUNCTION \(table)_log(int); DROP TABLE \(table)")
+        await setup.close()
+        await db.close()
+    }
+
     @Test func aRepeatedTextIsPreparedOncePerConnectionAndEachQueryKeepsItsValues() async throws {
         let (db, recorder) = try Self.database(connections: 4)
         let queries = (0..<600).map { n in
