@@ -233,7 +233,7 @@ public struct Gatherer: Sendable {
         // A connection whose opening was cut short by the cancellation is the cancellation's doing.
         if error is CancellationError || Task.isCancelled { return QueryOutcome(query: query, result: .cancelled) }
         let message = (error as? DatabaseOpenError)?.description ?? "\(error)"
-        return QueryOutcome(query: query, result: .failed(QueryError(kind: .connectionLost, code: "connect", message: message, query: query)))
+        return QueryOutcome(query: query, result: .failed(QueryError(kind: .connectionLost, code: .connect, message: message, query: query)))
     }
 
     /// Runs `query` on a leased `connection`, with its timeout.

@@ -80,7 +80,7 @@ public final class QueryControl: Sendable {
         case .cancelled:
             return .cancelled()
         case .timedOut(let limit):
-            return QueryError(kind: .timedOut, code: "timeout", message: "timed out after \(DurationText.short(limit)), interrupted")
+            return QueryError(kind: .timedOut, code: .timedOut, message: "timed out after \(DurationText.short(limit)), interrupted")
         }
     }
 }

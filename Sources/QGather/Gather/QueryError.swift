@@ -17,8 +17,9 @@ public struct QueryError: Error, Sendable, CustomStringConvertible {
 
     /// The broad class of failure.
     public var kind: Kind
-    /// The driver's code: a SQLite result code name (`SQLITE_ERROR`) or a PostgreSQL SQLSTATE (`42P01`).
-    public var code: String
+    /// The driver's code: a SQLite result code name (`SQLITE_ERROR`), a PostgreSQL SQLSTATE
+    /// (`42P01`), or qgather's own (`Code.cancelled`, `.timedOut`, `.connect`, ...).
+    public var code: Code
     /// SQLite's extended result code, when the error came from SQLite.
     public var extendedCode: Int32?
     /// The primary message.
@@ -39,7 +40,7 @@ public struct QueryError: Error, Sendable, CustomStringConvertible {
     public var offset: Int?
 
     /// Creates an error.
-    public init(kind: Kind, code: String, message: String, extendedCode: Int32? = nil, severity: String? = nil,
+    public init(kind: Kind, code: Code, message: String, extendedCode: Int32? = nil, severity: String? = nil,
                 detail: String? = nil, hint: String? = nil, offset: Int? = nil, query: Query? = nil) {
         self.kind = kind
         self.code = code
@@ -54,7 +55,7 @@ public struct QueryError: Error, Sendable, CustomStringConvertible {
 
     /// An error for a query interrupted because its batch was cancelled.
     public static func cancelled(_ query: Query? = nil) -> QueryError {
-        QueryError(kind: .cancelled, code: "cancelled", message: "cancelled", query: query)
+        QueryError(kind: .cancelled, code: .cancelled, message: "cancelled", query: query)
     }
 
     /// Records which query failed and maps the error offset to a line and column of its file.

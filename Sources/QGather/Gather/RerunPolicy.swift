@@ -34,16 +34,14 @@ enum RerunPolicy {
     /// What a transient error (worth `--retries`) says of its attempt: nil when the error is not
     /// transient. Each of these errors leaves nothing of the statement behind.
     static func effect(ofTransient error: QueryError) -> AttemptEffect? {
-        let transient = error.code.hasPrefix("SQLITE_BUSY") || error.code.hasPrefix("SQLITE_LOCKED") || error.code == "40001"
-            || error.code == "40P01" || error.code == "connect"
-        return transient ? AttemptEffect.none : nil
+        error.isTransient ? AttemptEffect.none : nil
     }
 
     /// The outcome of a second run inside a read-only transaction that the server refused
     /// because the statement writes: the first attempt's lost connection, and why it was not repeated.
     static func refusedRerun(_ error: QueryError, of query: Query) -> QueryError? {
-        guard error.code == "25006" else { return nil }
-        return QueryError(kind: .connectionLost, code: "08006",
+        guard error.code == .readOnlySQLTransaction else { return nil }
+        return QueryError(kind: .connectionLost, code: .connectionFailure,
                           message: "the connection was lost before the result came back, and the query was not run again "
                               + "since it writes (a second run might repeat its effects): \(error.message)",
                           query: query)

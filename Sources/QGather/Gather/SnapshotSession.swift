@@ -68,12 +68,12 @@ enum SnapshotSession {
         do {
             return try await driver.connect()
         } catch {
-            throw QueryError(kind: .connectionLost, code: "connect", message: error.description)
+            throw QueryError(kind: .connectionLost, code: .connect, message: error.description)
         }
     }
 
     private static func snapshotError(_ message: String) -> QueryError {
-        QueryError(kind: .database, code: "snapshot", message: message)
+        QueryError(kind: .database, code: .snapshot, message: message)
     }
 }
 

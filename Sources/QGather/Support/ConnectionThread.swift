@@ -95,7 +95,7 @@ extension ConnectionThread {
                 control.stop(.cancelled)
             }
         } catch {
-            throw QueryError(kind: .connectionLost, code: "internal", message: "\(error)")
+            throw QueryError(kind: .connectionLost, code: .internal, message: "\(error)")
         }
         switch result {
         case .success(let rows): return rows

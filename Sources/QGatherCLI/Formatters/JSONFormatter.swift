@@ -112,7 +112,7 @@ struct JSONFormatter: OutcomeFormatter {
 
     /// A query error as a JSON object: code, message, and line, column, detail, hint when known.
     static func errorObject(_ error: QueryError) -> String {
-        var json = "{\"code\":\(string(error.code)),\"message\":\(string(error.message))"
+        var json = "{\"code\":\(string(error.code.rawValue)),\"message\":\(string(error.message))"
         if let line = error.line { json += ",\"line\":\(line)" }
         if let column = error.column { json += ",\"column\":\(column)" }
         if let detail = error.detail { json += ",\"detail\":\(string(detail))" }

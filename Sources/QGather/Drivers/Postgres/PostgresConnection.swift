@@ -81,7 +81,7 @@ final class PostgresConnection: DatabaseConnection {
             let connection = handle.connection
             guard PQtransactionStatus(connection) == PQTRANS_IDLE else {
                 guard sessionMode == .snapshot else {
-                    return .failure(QueryError(kind: .database, code: "25006", message: "cannot run it again read-only inside an open transaction"))
+                    return .failure(QueryError(kind: .database, code: .readOnlySQLTransaction, message: "cannot run it again read-only inside an open transaction"))
                 }
                 return runOnThread(query, control: control, channel: channel)
             }
@@ -208,7 +208,7 @@ final class PostgresConnection: DatabaseConnection {
                     outcome = .success(RowSet(columns: [], rows: [], rowsAffected: Int(tuples) ?? 0, realRendering: .postgres))
                 }
             case PGRES_COPY_IN, PGRES_COPY_OUT, PGRES_COPY_BOTH:
-                failure = QueryError(kind: .database, code: "0A000", message: "COPY is not supported in a batch")
+                failure = QueryError(kind: .database, code: .featureNotSupported, message: "COPY is not supported in a batch")
                 PQputCopyEnd(connection, "COPY is not supported by qgather")
             default:
                 if let channel, let chunk = streaming?.chunk, !chunk.isEmpty { channel.push(chunk) }
@@ -235,7 +235,7 @@ final class PostgresConnection: DatabaseConnection {
             return .failure(connectionError())
         }
         endOpenTransaction(holdTransaction: holdTransaction)
-        if case .failure(let error) = outcome, error.code == "57014", let stopReason {
+        if case .failure(let error) = outcome, error.code == .queryCanceled, let stopReason {
             return .failure(QueryControl.error(for: stopReason))
         }
         return outcome
@@ -248,7 +248,7 @@ final class PostgresConnection: DatabaseConnection {
         guard readOnly else { return nil }
         let statements = (try? ScriptSplitter(dialect: .postgres).split(query.sql)) ?? [query]
         guard statements.contains(where: { StatementKind.leadingWords(of: $0.sql, dialect: .postgres).first == "COPY" }) else { return nil }
-        return QueryError(kind: .database, code: "25006", message: "COPY is refused by --read-only (it can write files on the server)")
+        return QueryError(kind: .database, code: .readOnlySQLTransaction, message: "COPY is refused by --read-only (it can write files on the server)")
     }
 
     /// Never hands out a connection in a transaction it should not be in: an autocommit
@@ -279,7 +279,7 @@ final class PostgresConnection: DatabaseConnection {
         guard PQresultStatus(result) == PGRES_COMMAND_OK else {
             usable.store(false, ordering: .relaxed)
             let message = conninfo.scrub(String(cString: PQerrorMessage(connection)))
-            return QueryError(kind: .connectionLost, code: "25006", message: "cannot keep the session read-only: \(message)")
+            return QueryError(kind: .connectionLost, code: .readOnlySQLTransaction, message: "cannot keep the session read-only: \(message)")
         }
         return nil
     }
@@ -287,7 +287,7 @@ final class PostgresConnection: DatabaseConnection {
     func connectionError() -> QueryError {
         usable.store(false, ordering: .relaxed)
         let message = conninfo.scrub(String(cString: PQerrorMessage(handle.connection)))
-        return QueryError(kind: .connectionLost, code: "08006", message: message.isEmpty ? "connection to server lost" : message)
+        return QueryError(kind: .connectionLost, code: .connectionFailure, message: message.isEmpty ? "connection to server lost" : message)
     }
 
     func close() async {

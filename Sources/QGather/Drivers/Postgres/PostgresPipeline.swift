@@ -14,7 +14,7 @@ extension PostgresConnection: PipeliningConnection {
             }
         } catch {
             let now = ContinuousClock.now
-            let failure = QueryError(kind: .connectionLost, code: "internal", message: "\(error)")
+            let failure = QueryError(kind: .connectionLost, code: .internal, message: "\(error)")
             return queries.map { _ in PipelinedResult(result: .failure(failure), started: now, ended: now) }
         }
         return zip(queries, results).map { query, item in
@@ -76,7 +76,7 @@ extension PostgresConnection: PipeliningConnection {
             var outcome = collectResults(of: queries[index], channel: channels[index])
             if let preparationError { outcome = .failure(preparationError) }
             var rerun: AttemptEffect?
-            if case .failure(let error) = outcome, error.code == "0A000" || error.code == "26000", let statement = named[index], !statement.preparing {
+            if case .failure(let error) = outcome, error.code == .featureNotSupported || error.code == .invalidSQLStatementName, let statement = named[index], !statement.preparing {
                 // The named statement did not serve: "cached plan must not change result type" (a
                 // table changed under it), or "prepared statement does not exist" (its Prepare,
                 // earlier in this pipeline, failed). The query did nothing; it runs again unnamed,
@@ -113,7 +113,7 @@ extension PostgresConnection: PipeliningConnection {
         if lost { usable.store(false, ordering: .relaxed) } else if isUsable { endOpenTransaction(holdTransaction: false) }
         for index in results.indices {
             guard case .failure(var error) = results[index].result else { continue }
-            if let reason, error.code == "57014" {
+            if let reason, error.code == .queryCanceled {
                 error = QueryControl.error(for: reason)
             } else if lost {
                 error.kind = .connectionLost

@@ -47,7 +47,7 @@ enum PostgresResultDecoder {
         let offset = field("P").flatMap(Int.init).map { position in
             sql.unicodeScalars.prefix(max(0, position - 1)).reduce(0) { $0 + String($1).utf8.count }
         }
-        return QueryError(kind: .database, code: field("C") ?? "XX000", message: message, severity: field("V") ?? field("S"),
+        return QueryError(kind: .database, code: field("C").map(QueryError.Code.init(rawValue:)) ?? .internalError, message: message, severity: field("V") ?? field("S"),
                           detail: field("D"), hint: field("H"), offset: offset)
     }
 }

@@ -105,7 +105,7 @@ final class SQLiteConnection: DatabaseConnection {
             if case .failure = outcome, sqlite3_get_autocommit(db) == 0 { sqlite3_exec(db, "ROLLBACK", nil, nil, nil) }
         }
         // An interrupt ends a query with SQLITE_INTERRUPT, or with SQLITE_BUSY while it waited for a lock.
-        if case .failure(let error) = outcome, let reason, error.code == "SQLITE_INTERRUPT" || busyWait.wasInterrupted {
+        if case .failure(let error) = outcome, let reason, error.code == .sqliteInterrupt || busyWait.wasInterrupted {
             return .failure(QueryControl.error(for: reason))
         }
         return outcome

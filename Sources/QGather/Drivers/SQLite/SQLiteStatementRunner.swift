@@ -33,7 +33,7 @@ struct SQLiteStatementRunner {
                 guard let statement else { continue }  // only comments or white space left
                 defer { sqlite3_finalize(statement) }
                 if refuseWrites && sqlite3_stmt_readonly(statement) == 0 {
-                    throw QueryError(kind: .database, code: "SQLITE_READONLY",
+                    throw QueryError(kind: .database, code: .sqliteReadOnly,
                                      message: "attempt to write a readonly database (--read-only refuses every statement that writes)",
                                      offset: offset > 0 ? offset : nil)  // a later statement of a multi-statement query
                 }
@@ -50,11 +50,11 @@ struct SQLiteStatementRunner {
         guard count > 0 else { return }
         for i in 1...count {
             guard let cName = sqlite3_bind_parameter_name(statement, i) else {
-                throw QueryError(kind: .database, code: "SQLITE_RANGE", message: "positional parameter ?\(i) has no value (use :name placeholders)")
+                throw QueryError(kind: .database, code: .sqliteRange, message: "positional parameter ?\(i) has no value (use :name placeholders)")
             }
             let name = String(String(cString: cName).dropFirst())
             guard let value = parameters[name] else {
-                throw QueryError(kind: .database, code: "SQLITE_RANGE", message: "no value for parameter :\(name)")
+                throw QueryError(kind: .database, code: .sqliteRange, message: "no value for parameter :\(name)")
             }
             let rc: Int32
             switch value {
@@ -154,7 +154,7 @@ struct SQLiteStatementRunner {
 
     private func error(offset: Int?) -> QueryError {
         let extended = sqlite3_extended_errcode(db)
-        return QueryError(kind: .database, code: SQLiteErrorCodes.name(extended), message: String(cString: sqlite3_errmsg(db)),
+        return QueryError(kind: .database, code: QueryError.Code(rawValue: SQLiteErrorCodes.name(extended)), message: String(cString: sqlite3_errmsg(db)),
                           extendedCode: extended, offset: offset)
     }
 }

@@ -126,7 +126,7 @@ struct SQLiteDriverTests {
         let outcomes = await db.gather(Batch(sql: ["INSERT INTO t VALUES (2)"]))
         let error = try #require(outcomes.first?.error)
         #expect(error.kind == .database)
-        #expect(error.code.hasPrefix("SQLITE_READONLY"))
+        #expect(error.code.rawValue.hasPrefix("SQLITE_READONLY"))
         await db.close()
 
         // Nothing was written.
@@ -145,7 +145,7 @@ struct SQLiteDriverTests {
         options.readOnly = true
         let db = Database.sqlite(path, options: options, maxConnections: 1)
         let error = await #expect(throws: QueryError.self) { try await db.execute("DELETE FROM t") }
-        #expect(error?.code.hasPrefix("SQLITE_READONLY") == true)
+        #expect(error?.code.rawValue.hasPrefix("SQLITE_READONLY") == true)
         let rows = try await db.execute("SELECT count(*) FROM t")
         #expect(rows.rows == [[.integer(1)]])
         await db.close()
