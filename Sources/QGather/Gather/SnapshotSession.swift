@@ -46,7 +46,16 @@ enum SnapshotSession {
             throw snapshotError("--snapshot on SQLite needs a database in WAL mode; this one uses journal_mode=\(current) "
                 + "(qgather never changes it for you: run PRAGMA journal_mode=WAL once, or run without --snapshot)")
         }
-        let leader = try await connect(driver.sessionDriver(.serial, setup: ["BEGIN IMMEDIATE"]))
+        let leader: any DatabaseConnection
+        do {
+            leader = try await driver.sessionDriver(.serial, setup: ["BEGIN IMMEDIATE"]).connect()
+        } catch {
+            let timeout = (driver as? SQLiteDriver).map { "\($0.options.busyTimeoutMilliseconds) ms" } ?? "the busy timeout"
+            throw error.message.contains("locked")
+                ? snapshotError("--snapshot holds the write lock for a moment while its connections open, and another connection "
+                    + "kept it past the busy timeout (\(timeout)): database is locked")
+                : QueryError(kind: .connectionLost, code: .connect, message: error.description)
+        }
         let sealable = SealableDriver(driver.sessionDriver(.snapshot, setup: ["BEGIN", "SELECT count(*) FROM sqlite_schema"]))
         let pool = ConnectionPool(driver: sealable, maxConnections: workers)
         var opened: [any DatabaseConnection] = []
