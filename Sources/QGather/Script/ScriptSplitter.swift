@@ -20,6 +20,16 @@ public struct ScriptSplitter: Sendable {
         return try split(text, file: file, firstIndex: firstIndex, strings: &strings)
     }
 
+    /// Each statement of `text` with the `standard_conforming_strings` reading it was split
+    /// under (nil: unknown, so it holds no plain string with a backslash). For property tests.
+    func splitWithStringReadings(_ text: String, file: String) throws(ScriptError) -> [(query: Query, standardStrings: Bool?)] {
+        var lexer = Lexer(bytes: Array(text.utf8), dialect: dialect, file: file,
+                          strings: StringSyntax(standardConformingStrings: standardConformingStrings))
+        lexer.recordStringReadings = true
+        let queries = try lexer.statements(firstIndex: 0)
+        return Array(zip(queries, lexer.stringReadings))
+    }
+
     /// `split`, starting from and updating `strings` (the files of one batch run in one session).
     func split(_ text: String, file: String, firstIndex: Int, strings: inout StringSyntax) throws(ScriptError) -> [Query] {
         var lexer = Lexer(bytes: Array(text.utf8), dialect: dialect, file: file, strings: strings)
@@ -53,6 +63,9 @@ struct Lexer {
     var collectWords = false
     /// PostgreSQL: how `'...'` strings read a backslash, followed through the script's `SET`s.
     var strings: StringSyntax
+    /// When set, `stringReadings` gets the reading of `'...'` each statement was split under.
+    var recordStringReadings = false
+    private(set) var stringReadings: [Bool?] = []
     /// PostgreSQL: `[` nesting in the current statement; `:name` inside is an array slice bound.
     private var bracketDepth = 0
     /// Offsets where each line starts, for mapping offsets to line:column.
@@ -102,6 +115,7 @@ struct Lexer {
             let index = firstIndex + result.count
             let sql = String(decoding: bytes[start..<end], as: UTF8.self)
             result.append(Query(sql, name: statement.name ?? "q\(index + 1)", index: index, file: file, line: line, column: column))
+            if recordStringReadings { stringReadings.append(strings.current) }
             if dialect == .postgres {
                 strings.observe(sql: bytes[start..<end], leadingWords: statement.words, location: "\(file):\(line)")
             }

@@ -72,8 +72,23 @@ struct StringSyntax: Sendable, Equatable {
     /// standard_conforming_strings` gives: `.some(value)`, `.some(nil)` for the session default
     /// (`RESET`, `DEFAULT`), or nil when the statement is anything else that mentions the setting.
     static func change(in sql: ArraySlice<UInt8>) -> Bool?? {
-        let text = String(decoding: sql, as: UTF8.self).lowercased().replacingOccurrences(of: "=", with: " = ")
-        var words = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }).map(String.init)
+        var words: [String] = []
+        var word: [UInt8] = []
+        func endWord() {
+            if !word.isEmpty { words.append(String(decoding: word, as: UTF8.self)) }
+            word.removeAll()
+        }
+        for byte in sql {
+            switch byte {
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"): endWord()
+            case UInt8(ascii: "="):
+                endWord()
+                words.append("=")
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): word.append(byte + 32)
+            default: word.append(byte)
+            }
+        }
+        endWord()
         if words.first == "reset" {
             return words == ["reset", "standard_conforming_strings"] ? .some(nil) : nil
         }

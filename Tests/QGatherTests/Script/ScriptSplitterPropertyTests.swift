@@ -22,7 +22,8 @@ enum SplitInputKind: String, CaseIterable, Sendable {
 
     /// Pieces random edits insert: every character the lexer treats specially.
     static let hazards = ["'", "\"", "`", "[", "]", "$", "$$", "$fn$", "/*", "*/", "--", ";", "\n", "\r\n", "E'", "\\", "é", "😀",
-                          "BEGIN", "END", "CASE", "ATOMIC", "CREATE TRIGGER t BEGIN", " ", "x", "-- name: z\n"]
+                          "BEGIN", "END", "CASE", "ATOMIC", "CREATE TRIGGER t BEGIN", " ", "x", "-- name: z\n",
+                          "(", ")", "[1:n]", "SET standard_conforming_strings = off;", "RESET ALL;", "SET LOCAL standard_conforming_strings = off;"]
 
     @Test(.timeLimit(.minutes(10)), arguments: [SQLDialect.sqlite, .postgres], SplitInputKind.allCases)
     func generatedInputsKeepTheSplitProperties(dialect: SQLDialect, kind: SplitInputKind) async {

@@ -1,4 +1,4 @@
-import QGather
+@testable import QGather
 
 /// Properties every split must have, whatever the input (no model needed). For a script that
 /// splits into statements s1...sn:
@@ -41,7 +41,12 @@ enum SplitProperties {
         let lines = lineStarts(bytes)
         var previousEnd = 0
         var previousStart = (line: 0, column: 0)
+        // PostgreSQL: how '...' strings read where each statement starts (a SET earlier in the
+        // script changes it); a statement re-splits alone under that reading.
+        let readings = (try? splitter.splitWithStringReadings(text, file: file).map(\.standardStrings)) ?? []
         for (i, query) in queries.enumerated() {
+            let reading = i < readings.count ? readings[i] ?? true : splitter.standardConformingStrings
+            let alone = ScriptSplitter(dialect: splitter.dialect, standardConformingStrings: reading)
             if query.index != i { problems.append("statement \(i) has index \(query.index)") }
             if query.file != file { problems.append("statement \(i) names file \(query.file)") }
             if (query.line, query.column) <= previousStart { problems.append("statement \(i) starts at \(query.line):\(query.column), not after \(previousStart)") }
@@ -59,7 +64,7 @@ enum SplitProperties {
                 problems.append("statement \(i) \(query.sql.debugDescription) has surrounding white space")
             }
             do {
-                let again = try splitter.split(query.sql, file: file)
+                let again = try alone.split(query.sql, file: file)
                 if again.map(\.sql) != [query.sql] { problems.append("statement \(i) \(query.sql.debugDescription) re-splits into \(again.map(\.sql))") }
             } catch {
                 problems.append("statement \(i) \(query.sql.debugDescription) does not re-split: \(error)")
@@ -85,7 +90,10 @@ enum SplitProperties {
         let lineCount = text.utf8.reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
         if !(1...lineCount).contains(error.line) { problems.append("error line \(error.line) is outside 1...\(lineCount): \(error)") }
         if error.file != file { problems.append("error names file \(error.file)") }
-        if !error.message.hasPrefix("unterminated ") { problems.append("unexpected error: \(error)") }
+        // A string after a change of standard_conforming_strings that cannot be followed is refused too.
+        if !error.message.hasPrefix("unterminated ") && !error.message.hasPrefix("cannot tell where this string ends: ") {
+            problems.append("unexpected error: \(error)")
+        }
         return problems
     }
 
