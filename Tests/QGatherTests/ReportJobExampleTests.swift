@@ -42,16 +42,16 @@ func categoryReport(_ db: Database, since: String) async throws -> String {
         defer { try? FileManager.default.removeItem(at: directory) }
         let copy = directory.appendingPathComponent("sample.db")
         try FileManager.default.copyItem(at: Self.root.appendingPathComponent("SampleData/sample.db"), to: copy)
-        let lite = Database.sqlite(copy.path, maxConnections: 2)
+        let lite = Database.sqlite(copy.path, configuration: .init(maxConnections: 2))
         try await lite.execute("PRAGMA journal_mode = WAL")
         let fromSQLite = try await categoryReport(lite, since: "2024-07-01")
         await lite.close()
 
         let conninfo = try #require(ProcessInfo.processInfo.environment["QGATHER_TEST_PG"], "run with ./Scripts/test (QGATHER_TEST_PG)")
         let name = "qg_report_\(UInt32.random(in: 0...UInt32.max))"
-        let admin = try Database.postgres(conninfo, maxConnections: 1)
+        let admin = try Database.postgres(conninfo, configuration: .init(maxConnections: 1))
         try await admin.execute("CREATE DATABASE \(name)")
-        let pg = try Database.postgres(conninfo + " dbname=\(name)", maxConnections: 2)
+        let pg = try Database.postgres(conninfo + " dbname=\(name)", configuration: .init(maxConnections: 2))
         _ = try await Migrator(directory: Self.root.appendingPathComponent("Migrations").path).migrate(pg)
         let fromPostgres = try await categoryReport(pg, since: "2024-07-01")
         await pg.close()

@@ -1,7 +1,7 @@
 /// One open connection to a database, confined to its own thread by the driver.
 ///
 /// Connections are leased from a `ConnectionPool`; one query runs on a connection at a time.
-public protocol DatabaseConnection: AnyObject, Sendable {
+package protocol DatabaseConnection: AnyObject, Sendable {
     /// Runs one query (a single statement, or several separated by `;` whose last result is kept).
     /// `control` may interrupt it from another task; the connection is clean for the next query
     /// when this returns, or `isUsable` is false. With a `channel`, rows are handed to it in
@@ -37,13 +37,13 @@ public protocol DatabaseConnection: AnyObject, Sendable {
 extension DatabaseConnection {
 
     /// Runs one query and collects its rows.
-    public func execute(_ query: Query, control: QueryControl) async throws(QueryError) -> RowSet {
+    package func execute(_ query: Query, control: QueryControl) async throws(QueryError) -> RowSet {
         try await execute(query, control: control, channel: nil)
     }
 
     /// `BEGIN`, each query, `COMMIT` through `execute`, and `ROLLBACK` after an error: right for
     /// a connection that keeps a transaction open between `execute` calls, as SQLite's does.
-    public func executeInTransaction(_ queries: [Query]) async throws(QueryError) -> [RowSet] {
+    package func executeInTransaction(_ queries: [Query]) async throws(QueryError) -> [RowSet] {
         func rollBack() async { _ = try? await execute(Query("ROLLBACK"), control: QueryControl()) }
         _ = try await execute(Query("BEGIN"), control: QueryControl())
         var rowSets: [RowSet] = []
@@ -64,7 +64,7 @@ extension DatabaseConnection {
 }
 
 /// Opens connections to one database.
-public protocol DatabaseDriver: Sendable {
+package protocol DatabaseDriver: Sendable {
     /// The dialect scripts for this database are split in.
     var dialect: SQLDialect { get }
     /// A description of the target for messages, with any password masked.

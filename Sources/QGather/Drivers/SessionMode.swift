@@ -1,5 +1,5 @@
 /// How a connection treats transactions between queries.
-public enum SessionMode: Sendable, Hashable {
+package enum SessionMode: Sendable, Hashable {
     /// Parallel batches: whatever transaction a query leaves open (a failed or cancelled one
     /// included) is rolled back, so every lease starts clean.
     case autocommit

@@ -9,14 +9,14 @@ import Logging
 /// ```
 public final class Database: Sendable {
     /// Opens connections.
-    public let driver: any DatabaseDriver
+    package let driver: any DatabaseDriver
     /// Holds and hands out connections.
-    public let pool: ConnectionPool
-    /// Logs connection and query events at debug level.
+    package let pool: ConnectionPool
+    /// Where connection and query events are logged.
     public let logger: Logger
 
-    /// Creates a database over `driver` with a pool of at most `maxConnections`.
-    public init(driver: any DatabaseDriver, maxConnections: Int = GatherOptions.defaultJobs, logger: Logger = Logger(label: "qgather", factory: { _ in SwiftLogNoOpLogHandler() })) {
+    /// A database over `driver` with a pool of at most `maxConnections`.
+    package init(driver: any DatabaseDriver, maxConnections: Int = GatherOptions.defaultJobs, logger: Logger = Database.silentLogger) {
         self.driver = driver
         self.pool = ConnectionPool(driver: driver, maxConnections: maxConnections)
         self.logger = logger
@@ -24,10 +24,19 @@ public final class Database: Sendable {
 
     /// A SQLite database: a file path, `:memory:` (one in-memory database shared by every
     /// pooled connection) or a `file:` URI. Nothing is opened until first use or `validate()`.
-    public static func sqlite(_ path: String, options: SQLiteDriver.Options = .init(), maxConnections: Int = GatherOptions.defaultJobs,
-                              logger: Logger = Logger(label: "qgather", factory: { _ in SwiftLogNoOpLogHandler() })) -> Database {
-        Database(driver: SQLiteDriver(path: path, options: options), maxConnections: maxConnections, logger: logger)
+    public static func sqlite(_ path: String, configuration: Configuration = Configuration()) -> Database {
+        var options = SQLiteDriver.Options()
+        options.readOnly = configuration.readOnly
+        options.create = configuration.createIfMissing
+        options.initSQL = configuration.initSQL
+        let milliseconds = configuration.busyTimeout.components.seconds * 1000 + configuration.busyTimeout.components.attoseconds / 1_000_000_000_000_000
+        options.busyTimeoutMilliseconds = Int32(clamping: milliseconds)
+        return Database(driver: SQLiteDriver(path: path, options: options), maxConnections: configuration.poolSize(for: .sqlite),
+                        logger: configuration.logger)
     }
+
+    /// The most connections this database's pool opens at once.
+    public var maxConnections: Int { pool.maxConnections }
 
     /// The dialect batches for this database are split in.
     public var dialect: SQLDialect { driver.dialect }
@@ -73,9 +82,31 @@ public final class Database: Sendable {
     }
 
     /// Runs `batch` concurrently; its outcomes arrive in input order as each becomes known.
-    /// With a `sink`, the head query's rows stream to it as they are read (see `Gatherer.outcomes`).
-    public func outcomes(_ batch: Batch, options: GatherOptions = GatherOptions(), streamingRowsTo sink: (any RowStreamSink)? = nil) -> OutcomeStream {
+    /// Dropping or cancelling the sequence cancels the batch in the database.
+    public func outcomes(_ batch: Batch, options: GatherOptions = GatherOptions()) -> OutcomeStream {
+        Gatherer(pool: pool, options: options).outcomes(batch, streamingRowsTo: nil)
+    }
+
+    /// `outcomes(_:options:)` where the head query's rows stream to `sink` as they are read (see `Gatherer.outcomes`).
+    package func outcomes(_ batch: Batch, options: GatherOptions = GatherOptions(), streamingRowsTo sink: (any RowStreamSink)?) -> OutcomeStream {
         Gatherer(pool: pool, options: options).outcomes(batch, streamingRowsTo: sink)
+    }
+
+    /// Runs `body` with one pooled connection of its own, for session work: a `SET`, a
+    /// temporary table or a prepared setting carries from one `execute` to the next. The
+    /// connection goes back to the pool when `body` returns or throws. Each `execute` is its own
+    /// transaction.
+    public func withConnection<T: Sendable>(_ body: (Connection) async throws -> T) async throws -> T {
+        let connection: any DatabaseConnection
+        do {
+            connection = try await pool.lease()
+        } catch let error as DatabaseOpenError {
+            throw error
+        } catch {
+            throw DatabaseOpenError(target: driver.displayName, message: "\(error)")
+        }
+        defer { pool.release(connection) }
+        return try await body(Connection(base: connection))
     }
 
     /// Closes every connection. Call once when done; queries still running finish first.

@@ -5,21 +5,21 @@ import Dispatch
 /// At most `options.jobs` connections work at once, each on one query or, on PostgreSQL, on a
 /// pipeline of quick read-only queries (`PipelinePlanner`). Outcome *i* is delivered as soon as
 /// queries 0...*i* have finished, so output starts early and still follows the input order.
-public struct Gatherer: Sendable {
+package struct Gatherer: Sendable {
     /// Where connections come from.
-    public let pool: ConnectionPool
+    package let pool: ConnectionPool
     /// Jobs, policy and timeout.
-    public let options: GatherOptions
+    package let options: GatherOptions
 
     /// Creates a gatherer over `pool`.
-    public init(pool: ConnectionPool, options: GatherOptions = GatherOptions()) {
+    package init(pool: ConnectionPool, options: GatherOptions = GatherOptions()) {
         self.pool = pool
         self.options = options
     }
 
     /// Runs `batch` and returns one outcome per query, in input order.
     /// Cancelling the calling task interrupts every unfinished query in the database.
-    public func gather(_ batch: Batch) async -> [QueryOutcome] {
+    package func gather(_ batch: Batch) async -> [QueryOutcome] {
         var outcomes: [QueryOutcome] = []
         outcomes.reserveCapacity(batch.count)
         await run(batch) { outcomes.append($0) }
@@ -34,7 +34,7 @@ public struct Gatherer: Sendable {
     /// With a `sink`, the rows of the query at the head of the output order go to the sink as
     /// they are read (its outcome then holds only the rows not streamed, `streamedRowCount` counts
     /// the others); later queries keep theirs until their turn.
-    public func outcomes(_ batch: Batch, streamingRowsTo sink: (any RowStreamSink)? = nil) -> OutcomeStream {
+    package func outcomes(_ batch: Batch, streamingRowsTo sink: (any RowStreamSink)? = nil) -> OutcomeStream {
         let (stream, continuation) = AsyncStream.makeStream(of: [QueryOutcome].self)
         let channels = Self.channels(for: batch, streaming: sink != nil)
         // A pipeline delivers up to its depth of outcomes at once: room for them keeps the
@@ -61,7 +61,7 @@ public struct Gatherer: Sendable {
     }
 
     /// Runs `batch`, calling `deliver` with each outcome in input order as soon as it is known.
-    public func run(_ batch: Batch, streamingRowsTo sink: (any RowStreamSink)? = nil, deliver: (QueryOutcome) async -> Void) async {
+    package func run(_ batch: Batch, streamingRowsTo sink: (any RowStreamSink)? = nil, deliver: (QueryOutcome) async -> Void) async {
         let channels = Self.channels(for: batch, streaming: sink != nil)
         let attach: ((Int) -> Void)? = sink.map { sink in { index in channels[index]?.attach(sink) } }
         attach?(0)

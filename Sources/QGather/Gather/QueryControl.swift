@@ -8,9 +8,9 @@ import Synchronization
 /// database starting it (`sqlite3_step` clears a pending interrupt; a PostgreSQL backend ignores a
 /// cancel that arrives while it is idle). So after a stop the interrupt is repeated, with
 /// backoff, until the driver reports the query ended.
-public final class QueryControl: Sendable {
+package final class QueryControl: Sendable {
     /// Why a query was stopped.
-    public enum StopReason: Sendable, Equatable {
+    package enum StopReason: Sendable, Equatable {
         /// The batch (or the calling task) was cancelled.
         case cancelled
         /// The query exceeded its timeout.
@@ -26,10 +26,10 @@ public final class QueryControl: Sendable {
     private let state = Mutex(State())
 
     /// Creates a control for one query execution.
-    public init() {}
+    package init() {}
 
     /// Asks the query to stop; the first reason wins. Interrupts the database if the query is running.
-    public func stop(_ reason: StopReason) {
+    package func stop(_ reason: StopReason) {
         let repeatInterrupt: Bool = state.withLock { s in
             guard s.reason == nil, !s.finished else { return false }
             s.reason = reason
@@ -52,7 +52,7 @@ public final class QueryControl: Sendable {
     }
 
     /// Why the query was asked to stop, if it was.
-    public var stopReason: StopReason? { state.withLock { $0.reason } }
+    package var stopReason: StopReason? { state.withLock { $0.reason } }
 
     /// Called by a driver as the query starts, with the action that interrupts it.
     /// Returns the stop reason instead if the query was stopped before it started.

@@ -9,7 +9,7 @@ import Foundation
 /// `max_connections` or a role's `CONNECTION LIMIT`), the pool stops growing at the number it
 /// has, for its lifetime, and the lease waits for one of them instead of failing.
 /// The state lives behind one lock; connecting and closing happen outside it.
-public final class ConnectionPool: Sendable {
+package final class ConnectionPool: Sendable {
     /// What a waiter is handed: a connection, or the right to open one.
     private enum Grant: Sendable {
         case connection(any DatabaseConnection)
@@ -40,28 +40,28 @@ public final class ConnectionPool: Sendable {
     }
 
     /// The most connections the pool ever holds at once.
-    public let maxConnections: Int
+    package let maxConnections: Int
     /// The driver that opens connections.
-    public let driver: any DatabaseDriver
+    package let driver: any DatabaseDriver
     private let state: Mutex<State>
 
     /// Creates a pool of at most `maxConnections` (at least 1) connections from `driver`.
-    public init(driver: any DatabaseDriver, maxConnections: Int) {
+    package init(driver: any DatabaseDriver, maxConnections: Int) {
         self.driver = driver
         self.maxConnections = max(1, maxConnections)
         state = Mutex(State(ceiling: max(1, maxConnections)))
     }
 
     /// Connections currently open (leased or idle).
-    public var openConnections: Int { state.withLock { $0.open } }
+    package var openConnections: Int { state.withLock { $0.open } }
     /// The highest number of connections open at once so far.
-    public var peakOpenConnections: Int { state.withLock { $0.peakOpen } }
+    package var peakOpenConnections: Int { state.withLock { $0.peakOpen } }
     /// Connections open and not leased.
-    public var idleConnections: Int { state.withLock { $0.idle.count } }
+    package var idleConnections: Int { state.withLock { $0.idle.count } }
 
     /// Takes a connection, waiting for one if all are leased. Throws `CancellationError` if the
     /// task is cancelled while waiting, or the driver's `DatabaseOpenError` if connecting fails.
-    public func lease() async throws -> any DatabaseConnection {
+    package func lease() async throws -> any DatabaseConnection {
         enum Step { case use(any DatabaseConnection), open, wait, closed }
         let step: Step = state.withLock { s in
             if s.closed { return .closed }
@@ -85,7 +85,7 @@ public final class ConnectionPool: Sendable {
     }
 
     /// Returns a leased connection. Unusable connections are closed and replaced on demand.
-    public func release(_ connection: any DatabaseConnection) {
+    package func release(_ connection: any DatabaseConnection) {
         guard connection.isUsable else {
             discard(connection)
             return
@@ -105,7 +105,7 @@ public final class ConnectionPool: Sendable {
     }
 
     /// Closes every idle connection and fails every waiter; leased connections close when released.
-    public func close() async {
+    package func close() async {
         let (idle, waiters) = state.withLock { s in
             s.closed = true
             defer {

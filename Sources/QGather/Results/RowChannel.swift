@@ -5,7 +5,7 @@ import Synchronization
 ///
 /// Calls for one query arrive in order and never concurrently; calls for query *i* come only
 /// after query *i − 1*'s outcome has been delivered. They may arrive on a connection's thread.
-public protocol RowStreamSink: Sendable {
+package protocol RowStreamSink: Sendable {
     /// A result of `query` starts: its columns.
     func begin(_ query: Query, columns: [Column], realRendering: RealRendering)
     /// More rows of `query`'s current result, in order.
@@ -14,7 +14,7 @@ public protocol RowStreamSink: Sendable {
 
 /// The path from a driver to the output for one query's rows: rows are buffered while the query
 /// waits its turn, and stream to the sink once it is at the head of the output order.
-public final class RowChannel: Sendable {
+package final class RowChannel: Sendable {
     private struct State {
         var sink: (any RowStreamSink)?
         var columns: [Column]?
@@ -26,16 +26,16 @@ public final class RowChannel: Sendable {
     }
 
     /// The query whose rows pass through.
-    public let query: Query
+    package let query: Query
     private let state = Mutex(State())
 
     /// Creates a channel for `query`.
-    public init(query: Query) {
+    package init(query: Query) {
         self.query = query
     }
 
     /// Driver: a result with these columns starts (a later one replaces an earlier one's buffered rows).
-    public func start(columns: [Column], realRendering: RealRendering) {
+    package func start(columns: [Column], realRendering: RealRendering) {
         state.withLock { s in
             s.columns = columns
             s.started = true
@@ -46,7 +46,7 @@ public final class RowChannel: Sendable {
     }
 
     /// Driver: more rows of the current result.
-    public func push(_ rows: RowChunk) {
+    package func push(_ rows: RowChunk) {
         state.withLock { s in
             if let sink = s.sink {
                 s.streamed += rows.rowCount
@@ -58,7 +58,7 @@ public final class RowChannel: Sendable {
     }
 
     /// Gatherer: the query is now at the head of the output order; buffered rows flush to `sink`.
-    public func attach(_ sink: any RowStreamSink) {
+    package func attach(_ sink: any RowStreamSink) {
         state.withLock { s in
             // A query that finished before its turn keeps its rows in its outcome.
             guard s.sink == nil, !s.finished else { return }
@@ -77,7 +77,7 @@ public final class RowChannel: Sendable {
     /// The channel keeps nothing of the result afterwards: the gatherer holds a channel for every
     /// query of the batch until it ends, so columns kept here grew the process by about a
     /// hundred bytes per query run (a million-query soak: +110 MB between 10% and 100%).
-    public func finish() -> (rows: [RowChunk], streamed: Int) {
+    package func finish() -> (rows: [RowChunk], streamed: Int) {
         state.withLock { s in
             defer {
                 s.buffered = []

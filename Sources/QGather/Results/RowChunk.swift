@@ -1,9 +1,9 @@
 /// Rows stored compactly: every cell's text in one contiguous byte buffer, with a small record
 /// per cell. This is how drivers hand rows over and how results are kept: no heap object per
 /// value, and output formats can copy a cell's bytes straight to the output.
-public struct RowChunk: Sendable {
+package struct RowChunk: Sendable {
     /// What a cell holds; its bytes are the engine's own text rendering of the value.
-    public enum Kind: UInt8, Sendable {
+    package enum Kind: UInt8, Sendable {
         case null, integer, real, decimal, bool, text, json
         /// Raw bytes (SQLite BLOB).
         case blob
@@ -20,7 +20,7 @@ public struct RowChunk: Sendable {
     }
 
     /// Cells per row.
-    public let columnCount: Int
+    package let columnCount: Int
     /// Cell text; only the first `used` bytes are written. The array is kept longer than what is
     /// used (zero-filled) so that appending a cell is a plain copy, not `Array.append`'s
     /// per-call bookkeeping, which cost more than the copy for a typical cell of a few bytes.
@@ -29,7 +29,7 @@ public struct RowChunk: Sendable {
     private(set) var cells: [Cell] = []
 
     /// An empty chunk for rows of `columnCount` cells.
-    public init(columnCount: Int) {
+    package init(columnCount: Int) {
         self.columnCount = max(1, columnCount)
     }
 
@@ -42,7 +42,7 @@ public struct RowChunk: Sendable {
     }
 
     /// Bytes of cell text held (with the 8 bytes of each exact double).
-    public var byteCount: Int { used }
+    package var byteCount: Int { used }
 
     /// Copies `source` after the text held. Full storage grows by a quarter (at least 64 bytes):
     /// the zeros are written, so the slack is resident memory and must stay small (a batch of
@@ -62,19 +62,19 @@ public struct RowChunk: Sendable {
     }
 
     /// Rows held.
-    public var rowCount: Int { cells.count / columnCount }
+    package var rowCount: Int { cells.count / columnCount }
 
     /// Whether no row is held.
-    public var isEmpty: Bool { cells.isEmpty }
+    package var isEmpty: Bool { cells.isEmpty }
 
     /// Appends a cell (cells fill rows left to right, top to bottom).
-    public mutating func append(_ kind: Kind, bytes cellBytes: UnsafeRawBufferPointer) {
+    package mutating func append(_ kind: Kind, bytes cellBytes: UnsafeRawBufferPointer) {
         cells.append(Cell(start: UInt32(used), length: UInt32(cellBytes.count), kind: kind))
         appendBytes(cellBytes)
     }
 
     /// Appends a NULL cell.
-    public mutating func appendNull() {
+    package mutating func appendNull() {
         cells.append(Cell(start: UInt32(used), length: 0, kind: .null))
     }
 
@@ -86,7 +86,7 @@ public struct RowChunk: Sendable {
     }
 
     /// Appends a cell from a `Value` (for rows that did not come from a driver).
-    public mutating func append(_ value: Value, reals: RealRendering) {
+    package mutating func append(_ value: Value, reals: RealRendering) {
         switch value {
         case .null: appendNull()
         case .blob(let b): b.withUnsafeBytes { append(.blob, bytes: $0) }
@@ -110,7 +110,7 @@ public struct RowChunk: Sendable {
 
     /// Calls `body` with a cell's kind and bytes (valid only during the call).
     @inline(__always)
-    public func withCell<R>(row: Int, column: Int, _ body: (Kind, UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+    package func withCell<R>(row: Int, column: Int, _ body: (Kind, UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
         let cell = cells[row * columnCount + column]
         return try bytes.withUnsafeBufferPointer { all in
             try body(cell.kind, UnsafeBufferPointer(rebasing: all[Int(cell.start)..<Int(cell.start + cell.length)]))
@@ -119,7 +119,7 @@ public struct RowChunk: Sendable {
 
     /// Calls `body` for each cell of `row` in order, with its kind and bytes.
     @inline(__always)
-    public func forEachCell(row: Int, _ body: (Int, Kind, UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
+    package func forEachCell(row: Int, _ body: (Int, Kind, UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
         try bytes.withUnsafeBufferPointer { all in
             for column in 0..<columnCount {
                 let cell = cells[row * columnCount + column]
@@ -129,7 +129,7 @@ public struct RowChunk: Sendable {
     }
 
     /// The value of a cell, decoded from its text.
-    public func value(row: Int, column: Int) -> Value {
+    package func value(row: Int, column: Int) -> Value {
         let cell = cells[row * columnCount + column]
         if cell.exactDouble {
             var bits: UInt64 = 0
@@ -144,7 +144,7 @@ public struct RowChunk: Sendable {
     }
 
     /// A row's values.
-    public func row(_ row: Int) -> [Value] {
+    package func row(_ row: Int) -> [Value] {
         (0..<columnCount).map { value(row: row, column: $0) }
     }
 

@@ -33,10 +33,11 @@ public struct RowSet: Sendable {
     public var rowsAffected: Int?
     /// How `.real` values render as text for this engine.
     public var realRendering: RealRendering
-    /// How many rows went straight to a `RowStreamSink` instead of into this row set.
+    /// How many rows went straight to the output as they were read (the CLI's streaming)
+    /// instead of into this row set; 0 for a library caller.
     public var streamedRowCount: Int
     /// The rows held, compactly, in order.
-    public private(set) var chunks: [RowChunk]
+    package private(set) var chunks: [RowChunk]
     private var cache = RowCache()
 
     /// Creates a row set from values.
@@ -50,7 +51,7 @@ public struct RowSet: Sendable {
     }
 
     /// Creates a row set from compact chunks (what drivers produce).
-    public init(columns: [Column], chunks: [RowChunk], realRendering: RealRendering, streamedRowCount: Int = 0) {
+    package init(columns: [Column], chunks: [RowChunk], realRendering: RealRendering, streamedRowCount: Int = 0) {
         self.columns = columns
         self.rowsAffected = nil
         self.realRendering = realRendering

@@ -2,10 +2,10 @@ import Foundation
 import QGatherCSQLite
 
 /// Renders values as text the way the engine's own command-line tool would.
-public enum ValueText {
+package enum ValueText {
     /// The text of `value`, or `nil` for NULL. SQLite blobs render as their bytes up to the first
     /// NUL decoded as UTF-8, as the sqlite3 shell prints `sqlite3_column_text`; PostgreSQL bytea renders as `\x` hex like psql.
-    public static func render(_ value: Value, reals: RealRendering) -> String? {
+    package static func render(_ value: Value, reals: RealRendering) -> String? {
         switch value {
         case .null: return nil
         case .integer(let i): return String(i)
@@ -20,7 +20,7 @@ public enum ValueText {
     }
 
     /// SQLite's own rendering of a REAL (`%!.15g`), produced by SQLite itself.
-    public static func sqliteReal(_ d: Double) -> String {
+    package static func sqliteReal(_ d: Double) -> String {
         withVaList([d]) { args in
             guard let cString = sqlite3_vmprintf("%!.15g", args) else { return String(d) }
             defer { sqlite3_free(cString) }
@@ -30,7 +30,7 @@ public enum ValueText {
 
     /// PostgreSQL's `float8out`: the shortest digits that round-trip, in `%g` layout
     /// (exponent form when the exponent is below -4 or at least 15).
-    public static func postgresReal(_ d: Double) -> String {
+    package static func postgresReal(_ d: Double) -> String {
         if d.isNaN { return "NaN" }
         if d.isInfinite { return d < 0 ? "-Infinity" : "Infinity" }
         if d == 0 { return d.sign == .minus ? "-0" : "0" }
@@ -72,7 +72,7 @@ public enum ValueText {
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// bytea's hex output format: `\x` then two lowercase hex digits per byte.
-    public static func postgresHex(_ bytes: [UInt8]) -> String {
+    package static func postgresHex(_ bytes: [UInt8]) -> String {
         var out = [UInt8]("\\x".utf8)
         out.reserveCapacity(2 + bytes.count * 2)
         for b in bytes {

@@ -1,12 +1,12 @@
 /// A `:name` placeholder in SQL text: where a bound parameter goes.
-public struct SQLPlaceholder: Sendable, Hashable {
+package struct SQLPlaceholder: Sendable, Hashable {
     /// The parameter's name, without the colon.
-    public var name: String
+    package var name: String
     /// The UTF-8 byte range of `:name` in the SQL.
-    public var range: Range<Int>
+    package var range: Range<Int>
 
     /// Creates a placeholder.
-    public init(name: String, range: Range<Int>) {
+    package init(name: String, range: Range<Int>) {
         self.name = name
         self.range = range
     }
@@ -14,7 +14,7 @@ public struct SQLPlaceholder: Sendable, Hashable {
     /// The `:name` placeholders of `sql`, in order, found by the same lexer that splits scripts:
     /// text inside strings, quoted identifiers, comments and dollar quotes, and `::` casts, is not
     /// a placeholder.
-    public static func find(in sql: String, dialect: SQLDialect) -> [SQLPlaceholder] {
+    package static func find(in sql: String, dialect: SQLDialect) -> [SQLPlaceholder] {
         guard sql.utf8.contains(UInt8(ascii: ":")) else { return [] }  // the common case, without lexing
         var lexer = Lexer(bytes: Array(sql.utf8), dialect: dialect, file: "")
         _ = try? lexer.statements(firstIndex: 0)
@@ -22,7 +22,7 @@ public struct SQLPlaceholder: Sendable, Hashable {
     }
 
     /// The distinct names in `placeholders`, in order of first use.
-    public static func names(_ placeholders: [SQLPlaceholder]) -> [String] {
+    package static func names(_ placeholders: [SQLPlaceholder]) -> [String] {
         var seen = Set<String>()
         return placeholders.map(\.name).filter { seen.insert($0).inserted }
     }

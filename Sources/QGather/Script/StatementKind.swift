@@ -1,5 +1,5 @@
 /// What a statement does, judged from its keywords (outside strings and comments).
-public enum StatementKind {
+package enum StatementKind {
     /// Upper-cased keywords and identifiers of `sql`, in order.
     static func words(of sql: String, dialect: SQLDialect) -> [String] {
         var lexer = Lexer(bytes: Array(sql.utf8), dialect: dialect, file: "")
@@ -54,7 +54,7 @@ public enum StatementKind {
 
     /// Whether `sql` only reads: a SELECT, VALUES, TABLE, SHOW or EXPLAIN without ANALYZE, or a
     /// WITH query with no data-changing statement inside. Only such queries are retried.
-    public static func isReadOnly(_ sql: String, dialect: SQLDialect) -> Bool {
+    package static func isReadOnly(_ sql: String, dialect: SQLDialect) -> Bool {
         isReadOnly(words: plainWords(of: sql) ?? words(of: sql, dialect: dialect))
     }
 
@@ -89,7 +89,7 @@ public enum StatementKind {
     /// If `sql` changes the session or transaction state (BEGIN, COMMIT, SET, ATTACH, a PRAGMA
     /// assignment, ...), the words that say so; such statements would apply to one random
     /// connection of a parallel batch.
-    public static func sessionStatement(_ sql: String, dialect: SQLDialect) -> String? {
+    package static func sessionStatement(_ sql: String, dialect: SQLDialect) -> String? {
         let words = leadingWords(of: sql, dialect: dialect)
         guard let first = words.first else { return nil }
         if sessionWords.contains(first) {

@@ -1,10 +1,10 @@
 import Foundation
 
 /// Parses and prints durations like `500ms`, `5s`, `2m`, `1.5s`.
-public enum DurationText {
+package enum DurationText {
     /// Parses `500ms`, `5s`, `2m`, `1h` or a bare number of seconds; `nil` if malformed, shorter
     /// than a millisecond (a timeout that fires before any query can start), or 1e9 s and longer.
-    public static func parse(_ text: String) -> Duration? {
+    package static func parse(_ text: String) -> Duration? {
         let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
         var number = Substring(text.trimmingCharacters(in: .whitespaces))
         var scale = 1.0
@@ -18,7 +18,7 @@ public enum DurationText {
     }
 
     /// `250ms`, `1.5s`, `2m`: compact, for messages.
-    public static func short(_ duration: Duration) -> String {
+    package static func short(_ duration: Duration) -> String {
         let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
         if seconds < 1 { return "\(Int((seconds * 1000).rounded()))ms" }
         if seconds < 60 {
@@ -29,7 +29,7 @@ public enum DurationText {
     }
 
     /// Seconds as a Double.
-    public static func seconds(_ duration: Duration) -> Double {
+    package static func seconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }

@@ -6,15 +6,10 @@ enum DatabaseFactory {
     /// the file (migrations only).
     static func make(_ target: TargetOptions.Target, poolSize: Int, create: Bool = false, readOnly: Bool = false,
                      initSQL: [String] = []) throws(DatabaseOpenError) -> Database {
+        let configuration = Database.Configuration(maxConnections: poolSize, readOnly: readOnly, initSQL: initSQL, createIfMissing: create)
         switch target {
-        case .sqlite(let path):
-            var options = SQLiteDriver.Options()
-            options.create = create
-            options.readOnly = readOnly
-            options.initSQL = initSQL
-            return Database.sqlite(path, options: options, maxConnections: poolSize)
-        case .postgres(let conninfo):
-            return try Database.postgres(conninfo, readOnly: readOnly, initSQL: initSQL, maxConnections: poolSize)
+        case .sqlite(let path): return Database.sqlite(path, configuration: configuration)
+        case .postgres(let conninfo): return try Database.postgres(conninfo, configuration: configuration)
         }
     }
 }

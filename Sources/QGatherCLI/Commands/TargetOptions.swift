@@ -42,12 +42,11 @@ struct TargetOptions: ParsableArguments {
         case sqlite(String)
         case postgres(String)
 
-        /// Queries in flight by default: SQLite computes in-process, so one per core; a
-        /// PostgreSQL server does the work, so more queries than local cores pay off.
+        /// Queries in flight by default: the library's one default pool size rule.
         var defaultJobs: Int {
             switch self {
-            case .sqlite: return GatherOptions.defaultJobs
-            case .postgres: return 8
+            case .sqlite: return Database.defaultMaxConnections(for: .sqlite)
+            case .postgres: return Database.defaultMaxConnections(for: .postgres)
             }
         }
     }

@@ -36,7 +36,7 @@ private func countTo(_ n: Int) -> String {
 @Suite(.serialized, .timeLimit(.minutes(1)))
 struct GatherEventsTests {
     @Test func everyQueryStartsOnceAndFinishesOnceAfterItsStart() async {
-        let db = Database.sqlite(":memory:", maxConnections: 2)
+        let db = Database.sqlite(":memory:", configuration: .init(maxConnections: 2))
         let log = EventLog()
         let batch = Batch(sql: [countTo(2_000_000), "SELECT 1", "SELECT 2", "SELECT 3"])
         let outcomes = await db.gather(batch, options: GatherOptions(jobs: 2, onEvent: log.handler))
@@ -55,7 +55,7 @@ struct GatherEventsTests {
     }
 
     @Test func startsReportTheOffsetTheOutcomeRecords() async throws {
-        let db = Database.sqlite(":memory:", maxConnections: 1)
+        let db = Database.sqlite(":memory:", configuration: .init(maxConnections: 1))
         let offsets = Mutex<[Int: Duration]>([:])
         let options = GatherOptions(jobs: 1, onEvent: { event in
             if case .started(let query, let at) = event { offsets.withLock { $0[query.index] = at } }
@@ -69,7 +69,7 @@ struct GatherEventsTests {
     }
 
     @Test func queriesNeverStartedByFailFastFinishAsCancelledWithoutStarting() async {
-        let db = Database.sqlite(":memory:", maxConnections: 1)
+        let db = Database.sqlite(":memory:", configuration: .init(maxConnections: 1))
         let log = EventLog()
         let batch = Batch(sql: ["SELECT * FROM missing_table", "SELECT 1", "SELECT 2"])
         let outcomes = await db.gather(batch, options: GatherOptions(jobs: 1, policy: .failFast, onEvent: log.handler))
@@ -79,7 +79,7 @@ struct GatherEventsTests {
     }
 
     @Test func withoutAHandlerNothingChanges() async {
-        let db = Database.sqlite(":memory:", maxConnections: 2)
+        let db = Database.sqlite(":memory:", configuration: .init(maxConnections: 2))
         let options = GatherOptions(jobs: 2, policy: .collect)
         #expect(options.onEvent == nil)
         let outcomes = await db.gather(Batch(sql: ["SELECT 1", "SELECT nope", "SELECT 3"]), options: options)

@@ -25,7 +25,7 @@ struct GathererTests {
     // MARK: Ordering
 
     @Test func outcomesFollowInputOrderWhenLaterQueriesFinishFirst() async throws {
-        let db = Database.sqlite(":memory:", maxConnections: 4)
+        let db = Database.sqlite(":memory:", configuration: .init(maxConnections: 4))
         let batch = Batch(sql: [countTo(3_000_000), "SELECT 1", "SELECT 2", "SELECT 3"])
         let outcomes = await db.gather(batch, options: GatherOptions(jobs: 4))
         #expect(outcomes.map(\.query.index) == [0, 1, 2, 3])
@@ -40,7 +40,7 @@ struct GathererTests {
     }
 
     @Test func orderedStreamYieldsOutcomesInInputOrder() async throws {
-        let db = Database.sqlite(":memory:", maxConnections: 4)
+        let db = Database.sqlite(":memory:", configuration: .init(maxConnections: 4))
         let batch = Batch(sql: [countTo(3_000_000), "SELECT 'b'", "SELECT 'c'", "SELECT 'd'"])
         var indexes: [Int] = []
         var values: [Value?] = []
@@ -61,7 +61,7 @@ struct GathererTests {
     }
 
     @Test func emptyBatchGivesNoOutcomesAndOpensNoConnection() async {
-        let db = Database.sqlite(":memory:", maxConnections: 2)
+        let db = Database.sqlite(":memory:", configuration: .init(maxConnections: 2))
         let outcomes = await db.gather(Batch([]), options: GatherOptions(jobs: 4))
         #expect(outcomes.isEmpty)
         var streamed = 0
@@ -72,7 +72,7 @@ struct GathererTests {
     }
 
     @Test func identicalQueriesEachRun() async throws {
-        let db = Database.sqlite(":memory:", maxConnections: 2)
+        let db = Database.sqlite(":memory:", configuration: .init(maxConnections: 2))
         try await db.execute("CREATE TABLE t(x)")
         let outcomes = await db.gather(Batch(sql: ["INSERT INTO t VALUES (1)", "INSERT INTO t VALUES (1)"]), options: GatherOptions(jobs: 2))
         #expect(outcomes.map(\.status) == [.ok, .ok])
@@ -85,7 +85,7 @@ struct GathererTests {
     // MARK: Error policies
 
     @Test func failFastInterruptsRunningQueryAndCancelsPendingOnes() async throws {
-        let db = Database.sqlite(":memory:", maxConnections: 2)
+        let db = Database.sqlite(":memory:", configuration: .init(maxConnections: 2))
         let batch = Batch(sql: [runaway, "SELECT * FROM missing_table", "SELECT 1", "SELECT 2"])
         let clock = ContinuousClock()
         let start = clock.now
@@ -103,7 +103,7 @@ struct GathererTests {
     }
 
     @Test func failFastNeverStartsQueriesAfterTheFailure() async throws {
-        let db = Database.sqlite(":memory:", maxConnections: 1)
+        let db = Database.sqlite(":memory:", configuration: .init(maxConnections: 1))
         try await db.execute("CREATE TABLE t(x)")
         let outcomes = await db.gather(Batch(sql: ["SELECT * FROM nope", "INSERT INTO t VALUES (1)"]), options: GatherOptions(jobs: 1))
         #expect(outcomes.map(\.status) == [.error, .cancelled])
@@ -113,7 +113,7 @@ struct GathererTests {
     }
 
     @Test func collectPolicyRunsEveryQueryAndKeepsErrorsInTheirSlots() async throws {
-        let db = Database.sqlite(":memory:", maxConnections: 2)
+        let db = Database.sqlite(":memory:", configuration: .init(maxConnections: 2))
         try await db.execute("CREATE TABLE t(x)")
         let batch = Batch(sql: ["SELECT 1", "SELECT * FROM nope", "INSERT INTO t VALUES (7)", "SELECT y FROM also_missing", "SELECT 3"])
         let outcomes = await db.gather(batch, options: GatherOptions(jobs: 2, policy: .collect))
@@ -139,7 +139,7 @@ struct GathererTests {
     }
 
     @Test func executeThrowsTheQueryError() async {
-        let db = Database.sqlite(":memory:", maxConnections: 1)
+        let db = Database.sqlite(":memory:", configuration: .init(maxConnections: 1))
         let error = await #expect(throws: QueryError.self) { try await db.execute("SELECT * FROM nope") }
         #expect(error?.code == "SQLITE_ERROR")
         #expect(error?.message == "no such table: nope")
@@ -149,7 +149,7 @@ struct GathererTests {
     // MARK: Timeouts and cancellation
 
     @Test func perQueryTimeoutInterruptsOnlyTheSlowQuery() async throws {
-        let db = Database.sqlite(":memory:", maxConnections: 2)
+        let db = Database.sqlite(":memory:", configuration: .init(maxConnections: 2))
         let clock = ContinuousClock()
         let start = clock.now
         let outcomes = await db.gather(Batch(sql: [runaway, "SELECT 1"]),
@@ -167,7 +167,7 @@ struct GathererTests {
     }
 
     @Test func cancellingTheGatheringTaskStopsPromptlyWithCancelledSlots() async throws {
-        let db = Database.sqlite(":memory:", maxConnections: 2)
+        let db = Database.sqlite(":memory:", configuration: .init(maxConnections: 2))
         let batch = Batch(sql: [runaway, runaway, "SELECT 1"])
         let task = Task { await db.gather(batch, options: GatherOptions(jobs: 2)) }
         try await Task.sleep(for: .milliseconds(200))
@@ -184,7 +184,7 @@ struct GathererTests {
     }
 
     @Test func cancellingTheStreamInterruptsRunningQueriesAndStillDeliversEveryOutcome() async throws {
-        let db = Database.sqlite(":memory:", maxConnections: 2)
+        let db = Database.sqlite(":memory:", configuration: .init(maxConnections: 2))
         let stream = db.outcomes(Batch(sql: [runaway, "SELECT 1"]), options: GatherOptions(jobs: 2))
         let collector = Task {
             var received: [QueryOutcome] = []
@@ -203,7 +203,7 @@ struct GathererTests {
     }
 
     @Test func cancellingAfterCompletionChangesNothing() async throws {
-        let db = Database.sqlite(":memory:", maxConnections: 1)
+        let db = Database.sqlite(":memory:", configuration: .init(maxConnections: 1))
         let task = Task { await db.gather(Batch(sql: ["SELECT 1", "SELECT 2"]), options: GatherOptions(jobs: 1)) }
         let outcomes = await task.value
         task.cancel()
@@ -227,7 +227,7 @@ struct GathererTests {
     }
 
     @Test func connectionInterruptedByTimeoutServesTheNextQuery() async throws {
-        let db = Database.sqlite(":memory:", maxConnections: 1)
+        let db = Database.sqlite(":memory:", configuration: .init(maxConnections: 1))
         let first = await db.gather(Batch(sql: [runaway]), options: GatherOptions(jobs: 1, policy: .collect, timeout: .milliseconds(300)))
         #expect(first.first?.error?.kind == .timedOut)
         let second = await db.gather(Batch(sql: ["SELECT 42", countTo(200_000)]), options: GatherOptions(jobs: 1))
@@ -241,7 +241,7 @@ struct GathererTests {
     // MARK: Errors and results
 
     @Test func errorsCarryFileLineAndColumnMappedFromTheErrorOffset() async throws {
-        let db = Database.sqlite(":memory:", maxConnections: 1)
+        let db = Database.sqlite(":memory:", configuration: .init(maxConnections: 1))
         let text = "SELECT 1;\n\nSELECT a,\n       nope\nFROM (SELECT 1 AS a); SELECT zz FROM (SELECT 1 AS a);\n"
         let queries = try ScriptSplitter(dialect: db.dialect).split(text, file: "report.sql")
         try #require(queries.count == 3)
@@ -269,7 +269,7 @@ struct GathererTests {
     }
 
     @Test func dmlReportsRowsAffectedAndSelectsDoNot() async throws {
-        let db = Database.sqlite(":memory:", maxConnections: 1)
+        let db = Database.sqlite(":memory:", configuration: .init(maxConnections: 1))
         try await db.execute("CREATE TABLE t(x INTEGER)")
         let batch = Batch(sql: [
             "INSERT INTO t VALUES (1), (2), (3)",
@@ -286,7 +286,7 @@ struct GathererTests {
     }
 
     @Test func sqliteStorageClassesMapToValueCases() async throws {
-        let db = Database.sqlite(":memory:", maxConnections: 1)
+        let db = Database.sqlite(":memory:", configuration: .init(maxConnections: 1))
         let rows = try await db.execute(
             "SELECT 42 AS i, 2.5 AS r, 'h\u{E9}llo' AS t, x'00ff10' AS b, NULL AS n, '' AS e, zeroblob(0) AS z, -9223372036854775808 AS m")
         #expect(rows.rows.count == 1)
@@ -299,7 +299,7 @@ struct GathererTests {
     }
 
     @Test func tableValuesKeepTheirStorageClass() async throws {
-        let db = Database.sqlite(":memory:", maxConnections: 1)
+        let db = Database.sqlite(":memory:", configuration: .init(maxConnections: 1))
         try await db.execute("CREATE TABLE v(a INTEGER, b REAL, c TEXT, d BLOB, e); INSERT INTO v VALUES (7, 0.5, '', x'01', NULL), (NULL, 3, 'x', '', 1.5)")
         let rows = try await db.execute("SELECT a, b, c, d, e FROM v ORDER BY rowid")
         #expect(rows.rows == [
@@ -310,7 +310,7 @@ struct GathererTests {
     }
 
     @Test func columnNamesAndDeclaredTypesAreKept() async throws {
-        let db = Database.sqlite(":memory:", maxConnections: 1)
+        let db = Database.sqlite(":memory:", configuration: .init(maxConnections: 1))
         try await db.execute("CREATE TABLE t(id INTEGER PRIMARY KEY, name TEXT, price REAL, data BLOB, misc)")
         let rows = try await db.execute("SELECT id AS ident, name, price, data, misc, price * 2 AS doubled FROM t")
         #expect(rows.columns.map(\.name) == ["ident", "name", "price", "data", "misc", "doubled"])

@@ -6,7 +6,7 @@ import Testing
 @Suite(.serialized, .timeLimit(.minutes(1)))
 struct OutcomeStreamBackpressureTests {
     @Test func batchWaitsForAPausedReader() async throws {
-        let db = Database.sqlite(":memory:", maxConnections: 4)
+        let db = Database.sqlite(":memory:", configuration: .init(maxConnections: 4))
         let batch = Batch(sql: (0..<400).map { "SELECT \($0)" })
         let stream = db.outcomes(batch, options: GatherOptions(jobs: 4))
         var iterator = stream.makeAsyncIterator()
@@ -27,7 +27,7 @@ struct OutcomeStreamBackpressureTests {
     }
 
     @Test func droppingThePausedReaderStillEndsTheBatch() async throws {
-        let db = Database.sqlite(":memory:", maxConnections: 2)
+        let db = Database.sqlite(":memory:", configuration: .init(maxConnections: 2))
         do {
             let stream = db.outcomes(Batch(sql: (0..<100).map { "SELECT \($0)" }), options: GatherOptions(jobs: 2))
             var iterator = stream.makeAsyncIterator()

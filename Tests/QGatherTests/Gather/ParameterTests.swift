@@ -29,7 +29,7 @@ import Testing
     }
 
     @Test func sqliteBindsInjectionStringsAsPlainText() async throws {
-        let db = Database.sqlite(":memory:", maxConnections: 2)
+        let db = Database.sqlite(":memory:", configuration: .init(maxConnections: 2))
         try await db.execute("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO customers VALUES (1, 'Ada')")
         for evil in Self.injections {
             let outcome = await db.gather(Batch([Query("SELECT :v AS v, typeof(:v) AS t, (SELECT count(*) FROM customers WHERE name = :v) AS hits", parameters: ["v": .text(evil)])]))[0]
@@ -42,7 +42,7 @@ import Testing
     }
 
     @Test func sqliteBindsEachValueType() async throws {
-        let db = Database.sqlite(":memory:", maxConnections: 1)
+        let db = Database.sqlite(":memory:", configuration: .init(maxConnections: 1))
         let query = Query("SELECT :i, typeof(:i), :r, typeof(:r), :t, :n IS NULL, :b, hex(:blob)",
                           parameters: ["i": .integer(42), "r": .real(2.5), "t": .text(""), "n": .null, "b": .bool(true), "blob": .blob([0xde, 0xad])])
         let rows = try await db.gather(Batch([query]))[0].get()
@@ -51,7 +51,7 @@ import Testing
     }
 
     @Test func postgresBindsInjectionStringsAsPlainTextWithTheTypeTheContextExpects() async throws {
-        let db = try Database.postgres(try TestDatabases.postgresConninfo(), maxConnections: 2)
+        let db = try Database.postgres(try TestDatabases.postgresConninfo(), configuration: .init(maxConnections: 2))
         let table = TestDatabases.uniqueTable("qgt_customers")
         try await db.execute("CREATE TABLE \(table) (id int PRIMARY KEY, name text, balance numeric)")
         try await db.execute("INSERT INTO \(table) VALUES (1, 'Ada', 10.50)")

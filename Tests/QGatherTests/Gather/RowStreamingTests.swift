@@ -44,7 +44,7 @@ import Testing
     }
 
     @Test func headQueryStreamsAndEveryRowArrivesExactlyOnceInOrder() async throws {
-        let db = Database.sqlite(":memory:", maxConnections: 3)
+        let db = Database.sqlite(":memory:", configuration: .init(maxConnections: 3))
         let sink = RecordingSink()
         let batch = Batch(sql: [Self.counting(300_000, slow: true), Self.counting(5_000), Self.counting(7)])
         var outcomes: [QueryOutcome] = []
@@ -70,7 +70,7 @@ import Testing
     }
 
     @Test func withoutASinkRowsAreHeldCompactlyAndDecodeLazily() async throws {
-        let db = Database.sqlite(":memory:", maxConnections: 1)
+        let db = Database.sqlite(":memory:", configuration: .init(maxConnections: 1))
         let rows = try await db.execute("SELECT x, x * 0.5, 'v' || x, NULL, x'00ff' FROM (\(Self.counting(70_000)))")
         #expect(rows.chunks.count == 2)  // a new chunk every 65,536 rows
         #expect(rows.rowCount == 70_000)

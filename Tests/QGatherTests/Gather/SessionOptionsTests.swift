@@ -9,7 +9,7 @@ import Testing
         let (path, cleanup) = try await TestDatabases.sqliteFile(wal: false, setup: "CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1)")
         defer { cleanup() }
         let before = try Data(contentsOf: URL(fileURLWithPath: path))
-        let db = try Database.open(path, readOnly: true, maxConnections: 2)
+        let db = try Database.open(path, configuration: .init(maxConnections: 2, readOnly: true))
         let attached = path + "-attached.db"
         let writes = ["INSERT INTO t VALUES (2)", "UPDATE t SET x = 5", "DELETE FROM t", "CREATE TABLE u (y)", "DROP TABLE t",
                       "CREATE TEMP TABLE tmp (z)", "PRAGMA user_version = 7", "ATTACH '\(attached)' AS other; CREATE TABLE other.v (w)"]
@@ -26,10 +26,10 @@ import Testing
     @Test func postgresReadOnlyRefusesWritesAndLeavesDataUnchanged() async throws {
         let conninfo = try TestDatabases.postgresConninfo()
         let table = TestDatabases.uniqueTable("qgt_ro")
-        let admin = try Database.postgres(conninfo, maxConnections: 1)
+        let admin = try Database.postgres(conninfo, configuration: .init(maxConnections: 1))
         try await admin.execute("CREATE TABLE \(table) (x int); INSERT INTO \(table) VALUES (1)")
         try await admin.execute("CREATE FUNCTION \(table)_bump() RETURNS int VOLATILE LANGUAGE sql AS $$ INSERT INTO \(table) VALUES (99) RETURNING 1 $$")
-        let db = try Database.open(conninfo, readOnly: true, maxConnections: 2)
+        let db = try Database.open(conninfo, configuration: .init(maxConnections: 2, readOnly: true))
         let writes = ["INSERT INTO \(table) VALUES (2)", "UPDATE \(table) SET x = 5", "DELETE FROM \(table)", "CREATE TABLE \(table)_b (y int)",
                       "DROP TABLE \(table)", "TRUNCATE \(table)", "SELECT \(table)_bump()", "COPY \(table) FROM PROGRAM 'echo 3'"]
         let outcomes = await db.gather(Batch(sql: writes), options: GatherOptions(policy: .collect))
@@ -44,7 +44,7 @@ import Testing
     }
 
     @Test func serialRunsInOrderOnOneConnectionAndKeepsTransactions() async throws {
-        let db = try Database.postgres(try TestDatabases.postgresConninfo(), maxConnections: 4)
+        let db = try Database.postgres(try TestDatabases.postgresConninfo(), configuration: .init(maxConnections: 4))
         let table = TestDatabases.uniqueTable("qgt_serial")
         let script = """
             CREATE TEMP TABLE \(table) (x int);
@@ -70,16 +70,15 @@ import Testing
     }
 
     @Test func initStatementsRunOnEveryNewConnection() async throws {
-        let db = try Database.postgres(try TestDatabases.postgresConninfo(), initSQL: ["SET work_mem = '3MB'", "SET application_name = 'qgt_init'"], maxConnections: 3)
+        let db = try Database.postgres(try TestDatabases.postgresConninfo(),
+                                       configuration: .init(maxConnections: 3, initSQL: ["SET work_mem = '3MB'", "SET application_name = 'qgt_init'"]))
         let outcomes = await db.gather(Batch(sql: Array(repeating: "SELECT current_setting('work_mem'), current_setting('application_name'), pg_sleep(0.2)", count: 6)),
                                        options: GatherOptions(jobs: 3))
         #expect(outcomes.allSatisfy { $0.rowSet?.rows[0].prefix(2) == [.text("3MB"), .text("qgt_init")] })
         #expect(db.pool.peakOpenConnections == 3)
         await db.close()
 
-        var options = SQLiteDriver.Options()
-        options.initSQL = ["PRAGMA cache_size = -1234"]
-        let lite = Database.sqlite(":memory:", options: options, maxConnections: 2)
+        let lite = Database.sqlite(":memory:", configuration: .init(maxConnections: 2, initSQL: ["PRAGMA cache_size = -1234"]))
         let pragmas = await lite.gather(Batch(sql: ["PRAGMA cache_size", "PRAGMA cache_size"]), options: GatherOptions(jobs: 2))
         #expect(pragmas.allSatisfy { $0.rowSet?.rows[0][0] == .integer(-1234) })
         await lite.close()
@@ -91,9 +90,7 @@ import Testing
         // Another connection holds an exclusive lock for 600 ms; readers time out after 50 ms.
         let locker = Database(driver: SQLiteDriver(path: path).sessionDriver(.serial, setup: []), maxConnections: 1)
         try await locker.execute("BEGIN EXCLUSIVE")
-        var options = SQLiteDriver.Options()
-        options.busyTimeoutMilliseconds = 50
-        let db = Database.sqlite(path, options: options, maxConnections: 1)
+        let db = Database.sqlite(path, configuration: .init(maxConnections: 1, busyTimeout: .milliseconds(50)))
         let release = Task {
             try await Task.sleep(for: .milliseconds(600))
             try await locker.execute("COMMIT")

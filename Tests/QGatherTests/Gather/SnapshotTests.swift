@@ -16,8 +16,8 @@ import Testing
     @Test func sqliteSnapshotGivesEveryQueryTheSameCountWhileAWriterInserts() async throws {
         let (path, cleanup) = try await TestDatabases.sqliteFile(wal: true, setup: "CREATE TABLE events (id INTEGER PRIMARY KEY, note TEXT)")
         defer { cleanup() }
-        let writerDB = Database.sqlite(path, maxConnections: 1)
-        let readers = Database.sqlite(path, maxConnections: 4)
+        let writerDB = Database.sqlite(path, configuration: .init(maxConnections: 1))
+        let readers = Database.sqlite(path, configuration: .init(maxConnections: 4))
         let stop = StopSignal()
         let writer = Task { await stop.insertUntilStopped(writerDB, table: "events") }
         try await Task.sleep(for: .milliseconds(200))
@@ -37,7 +37,7 @@ import Testing
     @Test func sqliteSnapshotIsRefusedClearlyInRollbackJournalMode() async throws {
         let (path, cleanup) = try await TestDatabases.sqliteFile(wal: false, setup: "CREATE TABLE events (id INTEGER PRIMARY KEY, note TEXT)")
         defer { cleanup() }
-        let db = Database.sqlite(path, maxConnections: 2)
+        let db = Database.sqlite(path, configuration: .init(maxConnections: 2))
         let outcomes = await db.gather(Batch(sql: ["SELECT 1", "SELECT 2"]), options: GatherOptions(snapshot: true))
         #expect(outcomes.allSatisfy { $0.error?.message.contains("needs a database in WAL mode; this one uses journal_mode=delete") == true })
         await db.close()
@@ -46,9 +46,9 @@ import Testing
     @Test func postgresSnapshotGivesEveryQueryTheSameCountWhileAWriterInserts() async throws {
         let conninfo = try TestDatabases.postgresConninfo()
         let table = TestDatabases.uniqueTable("qgt_events")
-        let writerDB = try Database.postgres(conninfo, maxConnections: 1)
+        let writerDB = try Database.postgres(conninfo, configuration: .init(maxConnections: 1))
         try await writerDB.execute("CREATE TABLE \(table) (id serial PRIMARY KEY, note text)")
-        let readers = try Database.postgres(conninfo, maxConnections: 4)
+        let readers = try Database.postgres(conninfo, configuration: .init(maxConnections: 4))
         let stop = StopSignal()
         let writer = Task { await stop.insertUntilStopped(writerDB, table: table) }
         try await Task.sleep(for: .milliseconds(200))

@@ -17,7 +17,7 @@ private final class OrderRecorder: Sendable {
 @Suite(.serialized, .timeLimit(.minutes(1)))
 struct ConnectionPoolTests {
     @Test func poolNeverHoldsMoreThanItsMaximum() async {
-        let db = Database.sqlite(":memory:", maxConnections: 4)
+        let db = Database.sqlite(":memory:", configuration: .init(maxConnections: 4))
         let batch = Batch(sql: (0..<200).map { "SELECT \($0)" })
         let outcomes = await db.gather(batch, options: GatherOptions(jobs: 16))
         #expect(outcomes.count == 200)
@@ -31,7 +31,7 @@ struct ConnectionPoolTests {
     }
 
     @Test func releasedConnectionIsReusedRatherThanReopened() async throws {
-        let db = Database.sqlite(":memory:", maxConnections: 3)
+        let db = Database.sqlite(":memory:", configuration: .init(maxConnections: 3))
         let pool = db.pool
         let first = try await pool.lease()
         pool.release(first)
@@ -45,7 +45,7 @@ struct ConnectionPoolTests {
     }
 
     @Test func cancelledWaiterWithdrawsFromTheQueue() async throws {
-        let db = Database.sqlite(":memory:", maxConnections: 1)
+        let db = Database.sqlite(":memory:", configuration: .init(maxConnections: 1))
         let pool = db.pool
         let held = try await pool.lease()
         let waiter = Task { try await pool.lease() }
@@ -66,7 +66,7 @@ struct ConnectionPoolTests {
     }
 
     @Test func waitersAreServedFirstComeFirstServed() async throws {
-        let db = Database.sqlite(":memory:", maxConnections: 1)
+        let db = Database.sqlite(":memory:", configuration: .init(maxConnections: 1))
         let pool = db.pool
         let recorder = OrderRecorder()
         let held = try await pool.lease()
@@ -91,7 +91,7 @@ struct ConnectionPoolTests {
 
     @Test func failedConnectGivesItsSlotBackToTheNextWaiter() async {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("qgather-missing-\(UUID().uuidString).db").path
-        let db = Database.sqlite(path, maxConnections: 1)
+        let db = Database.sqlite(path, configuration: .init(maxConnections: 1))
         let outcomes = await db.gather(Batch(sql: ["SELECT 1", "SELECT 2", "SELECT 3"]), options: GatherOptions(jobs: 3, policy: .collect))
         #expect(outcomes.map(\.status) == [.error, .error, .error])
         #expect(outcomes.allSatisfy { $0.error?.kind == .connectionLost })
@@ -102,7 +102,7 @@ struct ConnectionPoolTests {
     }
 
     @Test func closedPoolRefusesLeases() async {
-        let db = Database.sqlite(":memory:", maxConnections: 1)
+        let db = Database.sqlite(":memory:", configuration: .init(maxConnections: 1))
         await db.close()
         await #expect(throws: CancellationError.self) { try await db.pool.lease() }
     }

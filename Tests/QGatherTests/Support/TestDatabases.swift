@@ -9,9 +9,7 @@ enum TestDatabases {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("qgather-lib-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let path = directory.appendingPathComponent("test.db").path
-        var options = SQLiteDriver.Options()
-        options.create = true
-        let db = Database.sqlite(path, options: options, maxConnections: 1)
+        let db = Database.sqlite(path, configuration: .init(maxConnections: 1, createIfMissing: true))
         if wal { try await db.execute("PRAGMA journal_mode = WAL") }
         try await db.execute(setup)
         await db.close()
@@ -27,7 +25,7 @@ enum TestDatabases {
     /// Queries of `applicationName` still running on the server (the test server, or `conninfo`'s),
     /// counted from a connection of its own.
     static func activeQueries(applicationName app: String, conninfo: String? = nil) async throws -> Int64 {
-        let watcher = try Database.postgres(try conninfo ?? postgresConninfo(), maxConnections: 1)
+        let watcher = try Database.postgres(try conninfo ?? postgresConninfo(), configuration: .init(maxConnections: 1))
         let active = try await watcher.execute("SELECT count(*) FROM pg_stat_activity WHERE application_name = '\(app)' AND state = 'active'")
         await watcher.close()
         return try active.value(Int64.self, row: 0, column: 0)

@@ -8,32 +8,32 @@ import Synchronization
 /// databases): a mistyped path is an error and leaves no empty file behind. `:memory:` becomes
 /// one in-memory database (memdb VFS) shared by every connection of this driver; an anchor
 /// connection keeps it alive while the driver exists.
-public final class SQLiteDriver: DatabaseDriver {
+package final class SQLiteDriver: DatabaseDriver {
     /// Options for opening SQLite connections.
-    public struct Options: Sendable {
+    package struct Options: Sendable {
         /// Open read-only (`SQLITE_OPEN_READONLY`).
-        public var readOnly = false
+        package var readOnly = false
         /// Create the file if it does not exist (migrations only).
-        public var create = false
+        package var create = false
         /// How long a connection waits for a lock held by another writer, in milliseconds.
-        public var busyTimeoutMilliseconds: Int32 = 5000
+        package var busyTimeoutMilliseconds: Int32 = 5000
         /// Statements run on every new connection (`PRAGMA cache_size = ...`).
-        public var initSQL: [String] = []
+        package var initSQL: [String] = []
         /// How connections treat transactions between queries.
         var sessionMode = SessionMode.autocommit
 
         /// Default options: read-write, never create, 5 s busy timeout.
-        public init() {}
+        package init() {}
     }
 
     /// The path or URI as the user gave it.
-    public let path: String
+    package let path: String
     /// The options connections are opened with.
-    public let options: Options
+    package let options: Options
     /// The dialect batches for this database are split in.
-    public var dialect: SQLDialect { .sqlite }
+    package var dialect: SQLDialect { .sqlite }
     /// The target for messages (a PostgreSQL password never appears).
-    public var displayName: String { path }
+    package var displayName: String { path }
 
     private let filename: String
     private let anchor = Mutex<SQLiteConnection?>(nil)
@@ -41,7 +41,7 @@ public final class SQLiteDriver: DatabaseDriver {
     private static let memoryCounter = Atomic<Int>(0)
 
     /// Prepares a driver for `path` (a file path, `:memory:`, or a `file:` URI).
-    public init(path: String, options: Options = Options()) {
+    package init(path: String, options: Options = Options()) {
         self.path = path
         self.options = options
         if path == ":memory:" || path.isEmpty {
@@ -59,7 +59,7 @@ public final class SQLiteDriver: DatabaseDriver {
     }
 
     /// A driver for the same database whose connections run `setup` and treat transactions as `mode` says.
-    public func sessionDriver(_ mode: SessionMode, setup: [String]) -> any DatabaseDriver {
+    package func sessionDriver(_ mode: SessionMode, setup: [String]) -> any DatabaseDriver {
         var options = self.options
         options.initSQL += setup
         options.sessionMode = mode
@@ -67,13 +67,13 @@ public final class SQLiteDriver: DatabaseDriver {
     }
 
     /// Opens a new connection on its own thread.
-    public func connect() async throws(DatabaseOpenError) -> any DatabaseConnection {
+    package func connect() async throws(DatabaseOpenError) -> any DatabaseConnection {
         try await ensureAnchor()
         return try await open()
     }
 
     /// Closes the anchor connection that keeps an in-memory database alive.
-    public func shutdown() async {
+    package func shutdown() async {
         let anchor = self.anchor.withLock { a in
             defer { a = nil }
             return a

@@ -11,7 +11,7 @@ import Testing
     }
 
     @Test func aCancelledQueryNeverCancelsTheNextQueriesOnTheSameConnection() async throws {
-        let db = try Database.postgres(try Self.conninfo(), maxConnections: 1)
+        let db = try Database.postgres(try Self.conninfo(), configuration: .init(maxConnections: 1))
         for _ in 0..<5 {
             let timedOut = await db.gather(Batch(sql: ["SELECT pg_sleep(10)"]), options: GatherOptions(jobs: 1, timeout: .milliseconds(100)))
             #expect(timedOut[0].error?.kind == .timedOut)
@@ -25,8 +25,8 @@ import Testing
 
     @Test func cancellingTheGatheringTaskCancelsOnTheServer() async throws {
         let app = "qgt_cancel_\(UInt32.random(in: 0...UInt32.max))"
-        let db = try Database.postgres(try Self.conninfo("application_name=\(app)"), maxConnections: 4)
-        let watcher = try Database.postgres(try Self.conninfo(), maxConnections: 1)
+        let db = try Database.postgres(try Self.conninfo("application_name=\(app)"), configuration: .init(maxConnections: 4))
+        let watcher = try Database.postgres(try Self.conninfo(), configuration: .init(maxConnections: 1))
         let task = Task { await db.gather(Batch(sql: Array(repeating: "SELECT pg_sleep(30)", count: 4)), options: GatherOptions(jobs: 4)) }
         var activeBefore = Value.null
         for _ in 0..<100 where activeBefore != .integer(4) {  // the 4 connections open in parallel; allow for a loaded machine
@@ -47,7 +47,7 @@ import Testing
     }
 
     @Test func numericKeepsEveryDigitAndTypesDecode() async throws {
-        let db = try Database.postgres(try Self.conninfo(), maxConnections: 1)
+        let db = try Database.postgres(try Self.conninfo(), configuration: .init(maxConnections: 1))
         let rows = try await db.execute("""
             SELECT 12345678901234567890.123456789::numeric AS n, 42::int8 AS i, 0.5::float8 AS f, true AS b,
                    '\\x0aff'::bytea AS by, '{"a":1}'::jsonb AS j, NULL::text AS nothing, ''::text AS empty, now()::date AS d
@@ -60,7 +60,7 @@ import Testing
     }
 
     @Test func errorsCarryServerFields() async throws {
-        let db = try Database.postgres(try Self.conninfo(), maxConnections: 1)
+        let db = try Database.postgres(try Self.conninfo(), configuration: .init(maxConnections: 1))
         let query = Query("SELECT 1,\n  missing_column", name: "typo", file: "x.sql", line: 10)
         let outcome = await db.gather(Batch([query]))[0]
         let error = try #require(outcome.error)
@@ -72,7 +72,7 @@ import Testing
     }
 
     @Test func dmlReportsRowsAffectedAndFailedTransactionsAreRolledBack() async throws {
-        let db = try Database.postgres(try Self.conninfo(), maxConnections: 1)
+        let db = try Database.postgres(try Self.conninfo(), configuration: .init(maxConnections: 1))
         let table = "qgt_dml_\(UInt32.random(in: 0...UInt32.max))"
         try await db.execute("CREATE TABLE \(table) (x int)")
         let inserted = try await db.execute("INSERT INTO \(table) SELECT generate_series(1, 5)")
@@ -98,7 +98,7 @@ import Testing
 /// Transactions that span several statements on one PostgreSQL connection (what migrations use).
 @Suite struct PostgresTransactionTests {
     @Test func executeInTransactionIsAllOrNothing() async throws {
-        let db = try Database.postgres(try PostgresDriverTests.conninfo(), maxConnections: 1)
+        let db = try Database.postgres(try PostgresDriverTests.conninfo(), configuration: .init(maxConnections: 1))
         let table = "qgt_tx_\(UInt32.random(in: 0...UInt32.max))"
         let connection = try await db.pool.lease()
         do {

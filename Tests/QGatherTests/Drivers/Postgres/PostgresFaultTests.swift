@@ -10,7 +10,7 @@ struct PostgresFaultTests {
         let server = try PrivatePostgresServer()
         defer { server.stop() }
         let app = "qgt_restart"
-        let db = try Database.postgres(server.conninfo + " application_name=\(app)", maxConnections: 4)
+        let db = try Database.postgres(server.conninfo + " application_name=\(app)", configuration: .init(maxConnections: 4))
         let task = Task {
             await db.gather(Batch(sql: Array(repeating: "SELECT pg_sleep(60)", count: 4)), options: GatherOptions(jobs: 4, policy: .collect))
         }
@@ -42,7 +42,7 @@ struct PostgresFaultTests {
 
     @Test func cancelStormLeavesNoConnectionAndNoQueryBehind() async throws {
         let app = "qgt_storm_\(UInt32.random(in: 0...UInt32.max))"
-        let db = try Database.postgres(try TestDatabases.postgresConninfo() + " application_name=\(app)", maxConnections: 6)
+        let db = try Database.postgres(try TestDatabases.postgresConninfo() + " application_name=\(app)", configuration: .init(maxConnections: 6))
         let warmUp = await db.gather(Batch(sql: (0..<6).map { "SELECT pg_sleep(0.05), \($0)" }), options: GatherOptions(jobs: 6))
         #expect(warmUp.allSatisfy { $0.status == .ok })
         let openBefore = db.pool.openConnections
@@ -69,7 +69,7 @@ struct PostgresFaultTests {
         #expect(db.pool.openConnections <= openBefore)
         #expect(db.pool.idleConnections == db.pool.openConnections, "a connection is still leased")
 
-        let watcher = try Database.postgres(try TestDatabases.postgresConninfo(), maxConnections: 1)
+        let watcher = try Database.postgres(try TestDatabases.postgresConninfo(), configuration: .init(maxConnections: 1))
         #expect(try await TestDatabases.activeQueries(applicationName: app) == 0)
         let backends = try await watcher.execute("SELECT count(*) FROM pg_stat_activity WHERE application_name = '\(app)'")
         #expect(try backends.value(Int64.self, row: 0, column: 0) == Int64(db.pool.openConnections), "the server holds connections the pool lost")

@@ -101,7 +101,7 @@ struct PostgresPipelineTests {
         let (db, recorder) = try Self.database("application_name=\(app)", connections: 1)
         let sql = (0..<200).map { "SELECT \($0)" } + ["SELECT pg_sleep(20) AS victim_marker"] + (201..<400).map { "SELECT \($0)" }
         let task = Task { await db.gather(Batch(sql: sql), options: Self.options(jobs: 1, policy: .collect)) }
-        let watcher = try Database.postgres(try TestDatabases.postgresConninfo(), maxConnections: 1)
+        let watcher = try Database.postgres(try TestDatabases.postgresConninfo(), configuration: .init(maxConnections: 1))
         var killed = Value.integer(0)
         for _ in 0..<400 where killed != .integer(1) {
             try await Task.sleep(for: .milliseconds(25))
@@ -127,7 +127,7 @@ struct PostgresPipelineTests {
     @Test func aReadThatWritesThroughAFunctionIsNeverRunAgainAfterALostConnection() async throws {
         let app = "qgt_pipe_rerun_\(UInt32.random(in: 0...UInt32.max))"
         let table = TestDatabases.uniqueTable("qgt_visits")
-        let setup = try Database.postgres(try TestDatabases.postgresConninfo(), maxConnections: 1)
+        let setup = try Database.postgres(try TestDatabases.postgresConninfo(), configuration: .init(maxConnections: 1))
         try await setup.execute("CREATE TABLE \(table) (n int); CREATE FUNCTION \(table)_log(n int) RETURNS int LANGUAGE sql AS 'INSERT INTO \(table) VALUES (n) RETURNING n'")
         let (db, recorder) = try Self.database("application_name=\(app)", connections: 1)
         let sql = (0..<200).map { "SELECT \($0)" } + ["SELECT pg_sleep(20) AS victim_marker", "SELECT \(table)_log(42)"] + (202..<300).map { "SELECT \($0)" }

@@ -19,9 +19,7 @@ private func removeDatabase(at path: String) {
 
 /// Creates a database file at `path` with `CREATE TABLE t(x)` and one row (1).
 private func createDatabase(at path: String) async throws {
-    var options = SQLiteDriver.Options()
-    options.create = true
-    let db = Database.sqlite(path, options: options, maxConnections: 1)
+    let db = Database.sqlite(path, configuration: .init(maxConnections: 1, createIfMissing: true))
     try await db.execute("CREATE TABLE t(x); INSERT INTO t VALUES (1)")
     await db.close()
 }
@@ -31,7 +29,7 @@ struct SQLiteDriverTests {
     // MARK: In-memory databases
 
     @Test func memoryDatabaseIsSharedByEveryPooledConnection() async throws {
-        let db = Database.sqlite(":memory:", maxConnections: 2)
+        let db = Database.sqlite(":memory:", configuration: .init(maxConnections: 2))
         let a = try await db.pool.lease()
         let b = try await db.pool.lease()
         #expect(a !== b)
@@ -44,7 +42,7 @@ struct SQLiteDriverTests {
     }
 
     @Test func memoryTableCreatedOnOneConnectionIsReadByAParallelGather() async throws {
-        let db = Database.sqlite(":memory:", maxConnections: 4)
+        let db = Database.sqlite(":memory:", configuration: .init(maxConnections: 4))
         try await db.execute("CREATE TABLE shared(x); INSERT INTO shared VALUES (1), (2), (3)")
         let batch = Batch(sql: Array(repeating: "SELECT sum(x) FROM shared", count: 8))
         let outcomes = await db.gather(batch, options: GatherOptions(jobs: 4))
@@ -54,8 +52,8 @@ struct SQLiteDriverTests {
     }
 
     @Test func separateMemoryDatabasesAreIndependent() async throws {
-        let first = Database.sqlite(":memory:", maxConnections: 1)
-        let second = Database.sqlite(":memory:", maxConnections: 1)
+        let first = Database.sqlite(":memory:", configuration: .init(maxConnections: 1))
+        let second = Database.sqlite(":memory:", configuration: .init(maxConnections: 1))
         try await first.execute("CREATE TABLE only_in_first(x)")
         let error = await #expect(throws: QueryError.self) { try await second.execute("SELECT * FROM only_in_first") }
         #expect(error?.message == "no such table: only_in_first")
@@ -64,7 +62,7 @@ struct SQLiteDriverTests {
     }
 
     @Test func queryWithSeveralStatementsReturnsTheLastResult() async throws {
-        let db = Database.sqlite(":memory:", maxConnections: 1)
+        let db = Database.sqlite(":memory:", configuration: .init(maxConnections: 1))
         let rows = try await db.execute("CREATE TABLE t(x); INSERT INTO t VALUES (5), (6); SELECT sum(x) AS total FROM t")
         #expect(rows.columns.map(\.name) == ["total"])
         #expect(rows.rows == [[.integer(11)]])
@@ -76,7 +74,7 @@ struct SQLiteDriverTests {
     @Test func missingFileFailsValidateAndCreatesNothing() async {
         let path = temporaryPath()
         defer { removeDatabase(at: path) }
-        let db = Database.sqlite(path, maxConnections: 1)
+        let db = Database.sqlite(path, configuration: .init(maxConnections: 1))
         let error = await #expect(throws: DatabaseOpenError.self) { try await db.validate() }
         #expect(error?.target == path)
         #expect(error?.message == "no such database file")
@@ -87,9 +85,7 @@ struct SQLiteDriverTests {
     @Test func createOptionCreatesTheFile() async throws {
         let path = temporaryPath()
         defer { removeDatabase(at: path) }
-        var options = SQLiteDriver.Options()
-        options.create = true
-        let db = Database.sqlite(path, options: options, maxConnections: 1)
+        let db = Database.sqlite(path, configuration: .init(maxConnections: 1, createIfMissing: true))
         try await db.validate()
         #expect(FileManager.default.fileExists(atPath: path))
         await db.close()
@@ -99,7 +95,7 @@ struct SQLiteDriverTests {
         let path = temporaryPath(".txt")
         defer { removeDatabase(at: path) }
         try Data("this is plain text, not a database\n".utf8).write(to: URL(fileURLWithPath: path))
-        let db = Database.sqlite(path, maxConnections: 1)
+        let db = Database.sqlite(path, configuration: .init(maxConnections: 1))
         let error = await #expect(throws: DatabaseOpenError.self) { try await db.validate() }
         #expect(error?.message.contains("file is not a database") == true)
         await db.close()
@@ -109,7 +105,7 @@ struct SQLiteDriverTests {
         let path = temporaryPath(".d")
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let db = Database.sqlite(path, maxConnections: 1)
+        let db = Database.sqlite(path, configuration: .init(maxConnections: 1))
         let error = await #expect(throws: DatabaseOpenError.self) { try await db.validate() }
         #expect(error?.message.contains("is a directory") == true)
         await db.close()
@@ -120,7 +116,7 @@ struct SQLiteDriverTests {
         defer { removeDatabase(at: path) }
         try await createDatabase(at: path)
 
-        let db = Database.sqlite("file:\(path)?mode=ro", maxConnections: 1)
+        let db = Database.sqlite("file:\(path)?mode=ro", configuration: .init(maxConnections: 1))
         let rows = try await db.execute("SELECT x FROM t")
         #expect(rows.rows == [[.integer(1)]])
         let outcomes = await db.gather(Batch(sql: ["INSERT INTO t VALUES (2)"]))
@@ -130,7 +126,7 @@ struct SQLiteDriverTests {
         await db.close()
 
         // Nothing was written.
-        let check = Database.sqlite(path, maxConnections: 1)
+        let check = Database.sqlite(path, configuration: .init(maxConnections: 1))
         let unchanged = try await check.execute("SELECT count(*) FROM t")
         #expect(unchanged.rows == [[.integer(1)]])
         await check.close()
@@ -141,9 +137,7 @@ struct SQLiteDriverTests {
         defer { removeDatabase(at: path) }
         try await createDatabase(at: path)
 
-        var options = SQLiteDriver.Options()
-        options.readOnly = true
-        let db = Database.sqlite(path, options: options, maxConnections: 1)
+        let db = Database.sqlite(path, configuration: .init(maxConnections: 1, readOnly: true))
         let error = await #expect(throws: QueryError.self) { try await db.execute("DELETE FROM t") }
         #expect(error?.code.rawValue.hasPrefix("SQLITE_READONLY") == true)
         let rows = try await db.execute("SELECT count(*) FROM t")
@@ -154,7 +148,7 @@ struct SQLiteDriverTests {
     // MARK: Interruption
 
     @Test func interruptedTransactionIsRolledBack() async throws {
-        let db = Database.sqlite(":memory:", maxConnections: 1)
+        let db = Database.sqlite(":memory:", configuration: .init(maxConnections: 1))
         try await db.execute("CREATE TABLE t(x)")
         let sql = "BEGIN; INSERT INTO t VALUES (1); \(runaway); COMMIT"
         let outcomes = await db.gather(Batch(sql: [sql]), options: GatherOptions(jobs: 1, timeout: .milliseconds(300)))
@@ -171,7 +165,7 @@ struct SQLiteDriverTests {
     }
 
     @Test func splitScriptWithTriggerRunsOnSQLite() async throws {
-        let db = Database.sqlite(":memory:", maxConnections: 1)
+        let db = Database.sqlite(":memory:", configuration: .init(maxConnections: 1))
         let text = """
             CREATE TABLE items(id INTEGER PRIMARY KEY, price INTEGER);
             CREATE TABLE log(item INTEGER, sign TEXT);

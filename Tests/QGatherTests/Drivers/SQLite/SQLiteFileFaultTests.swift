@@ -11,7 +11,7 @@ import Testing
     @Test func deletedDatabaseFinishesOnTheOpenConnectionsAndIsNotRecreated() async throws {
         let (path, cleanup) = try await TestDatabases.sqliteFile(wal: false, setup: Self.setup)
         defer { cleanup() }
-        let db = Database.sqlite(path, maxConnections: 2)
+        let db = Database.sqlite(path, configuration: .init(maxConnections: 2))
         let warm = await db.gather(Batch(sql: ["SELECT count(*) FROM t", "SELECT sum(n) FROM t"]), options: GatherOptions(jobs: 2))
         #expect(warm.allSatisfy { $0.status == .ok })
         #expect(db.pool.openConnections == 2)
@@ -23,7 +23,7 @@ import Testing
         await db.close()
 
         // A new pool: one clear error, and still no file.
-        let fresh = Database.sqlite(path, maxConnections: 1)
+        let fresh = Database.sqlite(path, configuration: .init(maxConnections: 1))
         let failed = await fresh.gather(Batch(sql: ["SELECT 1"]), options: GatherOptions(jobs: 1))
         #expect(failed[0].error?.message.contains("no such database file") == true, "\(String(describing: failed[0].error))")
         #expect(!FileManager.default.fileExists(atPath: path))
@@ -35,7 +35,7 @@ import Testing
         defer { cleanup() }
         let (replacement, cleanupReplacement) = try await TestDatabases.sqliteFile(wal: false, setup: "CREATE TABLE t (n INTEGER); INSERT INTO t VALUES (10), (20), (30), (40), (50);")
         defer { cleanupReplacement() }
-        let db = Database.sqlite(path, maxConnections: 2)
+        let db = Database.sqlite(path, configuration: .init(maxConnections: 2))
         _ = await db.gather(Batch(sql: ["SELECT 1", "SELECT 2"]), options: GatherOptions(jobs: 2))
         #expect(db.pool.openConnections == 2)
 
@@ -46,7 +46,7 @@ import Testing
         await db.close()
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == replaced, "qgather changed the replacing file")
 
-        let fresh = Database.sqlite(path, maxConnections: 1)
+        let fresh = Database.sqlite(path, configuration: .init(maxConnections: 1))
         let now = await fresh.gather(Batch(sql: ["SELECT count(*) FROM t"]), options: GatherOptions(jobs: 1))
         #expect(now[0].rowSet?.rows == [[.integer(5)]])
         await fresh.close()

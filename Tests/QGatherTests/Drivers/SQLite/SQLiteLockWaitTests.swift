@@ -5,9 +5,7 @@ import Testing
 /// A new database file holding `CREATE TABLE t(x)`; returns its path.
 private func lockTestDatabase() async throws -> String {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("qgather-lock-\(UUID().uuidString).db").path
-    var options = SQLiteDriver.Options()
-    options.create = true
-    let db = Database.sqlite(path, options: options, maxConnections: 1)
+    let db = Database.sqlite(path, configuration: .init(maxConnections: 1, createIfMissing: true))
     try await db.execute("CREATE TABLE t(x)")
     await db.close()
     return path
@@ -20,11 +18,11 @@ struct SQLiteLockWaitTests {
     @Test func timeoutEndsAWaitForALockPromptly() async throws {
         let path = try await lockTestDatabase()
         defer { for suffix in ["", "-journal"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
-        let holder = Database.sqlite(path, maxConnections: 1)
+        let holder = Database.sqlite(path, configuration: .init(maxConnections: 1))
         let writer = try await holder.pool.lease()
         _ = try await writer.execute(Query("BEGIN IMMEDIATE"), control: QueryControl())  // stays open: SQLite keeps it between queries
 
-        let db = Database.sqlite(path, maxConnections: 1)
+        let db = Database.sqlite(path, configuration: .init(maxConnections: 1))
         let clock = ContinuousClock()
         let started = clock.now
         let outcomes = await db.gather(Batch(sql: ["INSERT INTO t VALUES (1)"]), options: GatherOptions(jobs: 1, timeout: .milliseconds(200)))
@@ -47,13 +45,11 @@ struct SQLiteLockWaitTests {
     @Test func busyTimeoutStillBoundsTheWait() async throws {
         let path = try await lockTestDatabase()
         defer { for suffix in ["", "-journal"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
-        let holder = Database.sqlite(path, maxConnections: 1)
+        let holder = Database.sqlite(path, configuration: .init(maxConnections: 1))
         let writer = try await holder.pool.lease()
         _ = try await writer.execute(Query("BEGIN IMMEDIATE"), control: QueryControl())
 
-        var options = SQLiteDriver.Options()
-        options.busyTimeoutMilliseconds = 300
-        let db = Database.sqlite(path, options: options, maxConnections: 1)
+        let db = Database.sqlite(path, configuration: .init(maxConnections: 1, busyTimeout: .milliseconds(300)))
         let clock = ContinuousClock()
         let started = clock.now
         let outcomes = await db.gather(Batch(sql: ["INSERT INTO t VALUES (1)"]))
@@ -70,7 +66,7 @@ struct SQLiteLockWaitTests {
     @Test func executeInTransactionKeepsAllOrNothing() async throws {
         let path = try await lockTestDatabase()
         defer { for suffix in ["", "-journal"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
-        let db = Database.sqlite(path, maxConnections: 1)
+        let db = Database.sqlite(path, configuration: .init(maxConnections: 1))
         let connection = try await db.pool.lease()
         await #expect(throws: QueryError.self) {
             try await connection.executeInTransaction([Query("INSERT INTO t VALUES (1)"), Query("CREATE TABLE u(y)"), Query("INSERT INTO nope VALUES (2)")])
