@@ -15,6 +15,10 @@ final class ConnectionThread: Sendable {
 
     private let state = Mutex(State())
     private let wakeUp = NSCondition()
+    /// Tells this thread from others in debug checks (`preconditionIsCurrent`).
+    private let id = ConnectionThread.nextID.add(1, ordering: .relaxed).newValue
+    private static let nextID = Atomic<Int>(0)
+    private static let threadKey = "qgather.connection-thread"
 
     /// Starts the thread; `name` shows in debuggers, `top -H` and `/proc/PID/task/*/comm`
     /// (Linux keeps 15 bytes of it).
@@ -24,11 +28,26 @@ final class ConnectionThread: Sendable {
             // Foundation names the OS thread only when the thread names itself, and Linux refuses
             // a name over 15 bytes.
             Thread.current.name = osName
+            Thread.current.threadDictionary[ConnectionThread.threadKey] = self.id
             self.loop()
         }
         thread.name = name
         thread.stackSize = 1 << 20
         thread.start()
+    }
+
+    /// Debug builds stop here unless called on this thread: the handle confined to it must not be
+    /// touched from anywhere else (GRDB's `SchedulingWatchdog` pattern). The one exception, a
+    /// connection closed on the pool's closer thread while this one is idle, does not call it.
+    func preconditionIsCurrent(_ function: StaticString = #function) {
+        #if DEBUG
+        precondition(isCurrent, "\(function) touched a database handle off its connection's thread")
+        #endif
+    }
+
+    /// Whether the caller runs on this thread.
+    var isCurrent: Bool {
+        Thread.current.threadDictionary[ConnectionThread.threadKey] as? Int == id
     }
 
     /// Runs `body` on this thread and returns its result to the awaiting task.

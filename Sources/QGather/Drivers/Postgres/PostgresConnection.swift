@@ -121,6 +121,7 @@ final class PostgresConnection: DatabaseConnection {
 
     /// Sends the query, collects its results and leaves the connection idle (or marks it broken).
     private func runOnThread(_ query: Query, control: QueryControl, channel: RowChannel?, holdTransaction: Bool = false) -> Result<RowSet, QueryError> {
+        thread.preconditionIsCurrent()
         let connection = handle.connection
         if let failure = enforceReadOnly() ?? refuseServerFileCopy(query) { return .failure(failure) }
         if let stopReason = control.begin(interrupt: cancelRequest()) { return .failure(QueryControl.error(for: stopReason)) }
@@ -158,6 +159,7 @@ final class PostgresConnection: DatabaseConnection {
     /// Reads one query's results until `PQgetResult` returns NULL. With a `channel`, rows go
     /// through it (in chunks from single-row mode, or in one piece from a whole result).
     func collectResults(of query: Query, channel: RowChannel?) -> Result<RowSet, QueryError> {
+        thread.preconditionIsCurrent()
         let connection = handle.connection
         var outcome: Result<RowSet, QueryError> = .success(RowSet(columns: [], rows: [], rowsAffected: 0, realRendering: .postgres))
         var failure: QueryError?
@@ -255,6 +257,7 @@ final class PostgresConnection: DatabaseConnection {
     /// connection left in one (a failed or cancelled one included) rolls it back, and a snapshot
     /// connection whose transaction failed or ended is retired.
     func endOpenTransaction(holdTransaction: Bool) {
+        thread.preconditionIsCurrent()
         let connection = handle.connection
         if sessionMode == .snapshot {
             if PQtransactionStatus(connection) != PQTRANS_INTRANS { usable.store(false, ordering: .relaxed) }

@@ -28,6 +28,7 @@ extension PostgresConnection: PipeliningConnection {
     }
 
     private func pipelineOnThread(_ queries: [Query], channels: [RowChannel?], control: QueryControl) -> [PipelinedResult] {
+        thread.preconditionIsCurrent()
         let connection = handle.connection
         let clock = ContinuousClock()
         var results: [PipelinedResult] = []

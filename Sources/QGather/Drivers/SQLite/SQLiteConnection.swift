@@ -82,6 +82,7 @@ final class SQLiteConnection: DatabaseConnection {
 
     /// Steps the query's statements and leaves the connection as its session mode requires.
     private func runOnThread(_ query: Query, control: QueryControl, channel: RowChannel?) -> Result<RowSet, QueryError> {
+        thread.preconditionIsCurrent()
         let db = handle.pointer
         busyWait.reset()
         if let reason = control.begin(interrupt: { [handle, busyWait] in
