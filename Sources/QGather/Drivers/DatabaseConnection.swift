@@ -62,36 +62,3 @@ extension DatabaseConnection {
         return rowSets
     }
 }
-
-/// Opens connections to one database.
-package protocol DatabaseDriver: Sendable {
-    /// The dialect scripts for this database are split in.
-    var dialect: SQLDialect { get }
-    /// A description of the target for messages, with any password masked.
-    var displayName: String { get }
-    /// Opens a new connection.
-    func connect() async throws(DatabaseOpenError) -> any DatabaseConnection
-
-    /// A driver for the same database whose connections run `setup` after connecting and treat
-    /// transactions between queries as `mode` says (serial runs, snapshot sessions).
-    func sessionDriver(_ mode: SessionMode, setup: [String]) -> any DatabaseDriver
-}
-
-/// A database that cannot be opened or connected to (the CLI exits 3).
-public struct DatabaseOpenError: Error, Sendable, CustomStringConvertible {
-    /// The target, with any password masked.
-    public var target: String
-    /// Why it cannot be opened.
-    public var message: String
-
-    /// Creates an open error.
-    public init(target: String, message: String) {
-        self.target = target
-        self.message = message
-    }
-
-    /// `TARGET: message`, one line.
-    public var description: String {
-        "\(target): \(message)".replacingOccurrences(of: "\n", with: " ")
-    }
-}

@@ -32,4 +32,6 @@ extension DatabaseDriver {
 protocol PipelineCapableDriver: DatabaseDriver {
     /// True when queries of a parallel batch may share a pipeline on one connection.
     var pipelining: Bool { get }
+    /// The bytes `query` takes in a pipeline's requests (the planner caps their sum).
+    func pipelineRequestSize(of query: Query) -> Int
 }

@@ -24,6 +24,8 @@ struct PipelinePlanner {
     private let enabled: Bool
     private let tuning: Tuning
     private let dialect: SQLDialect
+    /// The driver's measure of a query in a pipeline's requests.
+    private let requestSize: (Query) -> Int
     private var depth = 1
 
     /// Pipelining applies when the driver supports it and nothing needs per-query control the
@@ -31,6 +33,7 @@ struct PipelinePlanner {
     init(driver: any DatabaseDriver, options: GatherOptions) {
         enabled = driver.supportsPipelining && options.timeout == nil && options.retries == 0 && !options.serial
         dialect = driver.dialect
+        requestSize = (driver as? any PipelineCapableDriver).map { driver in { driver.pipelineRequestSize(of: $0) } } ?? { $0.sql.utf8.count }
         tuning = options.pipelineTuning
     }
 
@@ -46,7 +49,7 @@ struct PipelinePlanner {
         var bytes = 0
         while end < start + limit {
             let query = queries[end]
-            bytes += PostgresParameters.wireSize(of: query)
+            bytes += requestSize(query)
             guard bytes <= Self.maxBytes, StatementKind.isSingleRead(query.sql, dialect: dialect) else { break }
             end += 1
         }

@@ -159,7 +159,7 @@ package struct RowChunk: Sendable {
         case .text: return .text(string())
         case .json: return .json(string())
         case .blob: return .blob(Array(text))
-        case .byteaHex: return .blob(PostgresTypes.decodeHex(text))
+        case .byteaHex: return .blob(ValueText.decodePostgresHex(text))
         }
     }
 }

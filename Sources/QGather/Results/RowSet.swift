@@ -1,27 +1,5 @@
 import Synchronization
 
-/// A result column: its name and its declared or reported type name.
-public struct Column: Sendable, Hashable {
-    /// The column's name as the database reports it.
-    public var name: String
-    /// The declared type (SQLite decltype, empty for expressions) or the PostgreSQL type name.
-    public var type: String
-
-    /// Creates a column description.
-    public init(name: String, type: String) {
-        self.name = name
-        self.type = type
-    }
-}
-
-/// How an engine renders floating point numbers as text, so output matches its own tools.
-public enum RealRendering: Sendable, Hashable {
-    /// SQLite's `%!.15g` (what `sqlite3_column_text` returns for a REAL).
-    case sqlite
-    /// PostgreSQL's shortest round-trip rendering (`float8out` with `extra_float_digits = 1`).
-    case postgres
-}
-
 /// The result of one statement: columns and rows, or the number of rows a DML statement changed.
 ///
 /// Rows are held compactly in `chunks` (one byte buffer per chunk); `rows` decodes them into
@@ -101,16 +79,5 @@ public struct RowSet: Sendable {
             for value in row { chunk.append(value, reals: reals) }
         }
         return [chunk]
-    }
-}
-
-/// The decoded rows of a row set, computed once (shared by copies, which hold the same rows).
-final class RowCache: Sendable {
-    private let storage = Mutex<[[Value]]?>(nil)
-
-    var rows: [[Value]]? { storage.withLock { $0 } }
-
-    func store(_ rows: [[Value]]) {
-        storage.withLock { $0 = rows }
     }
 }

@@ -81,4 +81,24 @@ package enum ValueText {
         }
         return String(decoding: out, as: UTF8.self)
     }
+
+    /// bytea's hex output `\x0a1b...` to bytes.
+    static func decodePostgresHex(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        guard bytes.count >= 2, bytes[0] == UInt8(ascii: "\\"), bytes[1] == UInt8(ascii: "x") else { return Array(bytes) }
+        func nibble(_ c: UInt8) -> UInt8 {
+            switch c {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
+            default: return c &- UInt8(ascii: "A") &+ 10
+            }
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity((bytes.count - 2) / 2)
+        var i = 2
+        while i + 1 < bytes.count {
+            out.append(nibble(bytes[i]) << 4 | nibble(bytes[i + 1]))
+            i += 2
+        }
+        return out
+    }
 }

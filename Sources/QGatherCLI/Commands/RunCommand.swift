@@ -130,7 +130,7 @@ struct RunCommand: AsyncParsableCommand {
             batch = parsed
         }
         guard let batch, let sink else { preconditionFailure("a batch and its sink are ready once the split succeeded") }
-        let printer = BatchPrinter(progress: !output.quiet && Terminal(descriptor: 2).isTerminal,
+        let printer = BatchRunner(progress: !output.quiet && Terminal(descriptor: 2).isTerminal,
                                    timing: output.timing, timingJSON: output.timingJson)
         let status = await printer.run(batch, on: database, options: gatherOptions, into: sink)
         await database.close()

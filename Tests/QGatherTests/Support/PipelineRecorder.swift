@@ -11,6 +11,10 @@ final class PipelineRecorder: DatabaseDriver, PipelineCapableDriver {
         self.base = base
     }
 
+    func pipelineRequestSize(of query: Query) -> Int {
+        base.pipelineRequestSize(of: query)
+    }
+
     /// Every pipeline sent so far, as the indices of its queries.
     var pipelines: [[Int]] { runs.withLock { $0 } }
 

@@ -41,6 +41,10 @@ package final class PostgresDriver: DatabaseDriver, PipelineCapableDriver {
     /// where the session setting is re-checked before every query (`enforceReadOnly`).
     var pipelining: Bool { sessionMode == .autocommit && !readOnly }
 
+    func pipelineRequestSize(of query: Query) -> Int {
+        PostgresParameters.wireSize(of: query)
+    }
+
     /// Opens a new connection on its own thread.
     package func connect() async throws(DatabaseOpenError) -> any DatabaseConnection {
         let n = counter.add(1, ordering: .relaxed).newValue

@@ -45,11 +45,10 @@ final class SQLiteBusyWait: Sendable {
     /// Sleeps a millisecond before retry number `count` and returns true, or returns false to
     /// give up once the timeout has passed since the wait began (measured, not summed sleeps).
     ///
-    /// SQLite keeps no queue for a lock: a waiter only retries after each sleep. Against a
-    /// process that commits in a tight loop (and so holds the write lock nearly always), SQLite's
-    /// own schedule (sleeps growing to 100 ms, about 60 tries in 5 s) lost every race in 14 of 30
-    /// runs of `--snapshot`'s `BEGIN IMMEDIATE`; polling every millisecond won it in all of 130,
-    /// typically within 35–190 ms. A wait costs a wake-up per millisecond on the connection's thread.
+    /// SQLite keeps no queue for a lock: a waiter only retries after each sleep, and against a
+    /// process that commits in a tight loop (holding the write lock nearly always) SQLite's own
+    /// schedule, with sleeps growing to 100 ms, loses every race. Polling every millisecond wins
+    /// one; a wait costs a wake-up per millisecond on the connection's thread.
     private func retry(after count: Int) -> Bool {
         let now = DispatchTime.now().uptimeNanoseconds
         if count == 0 { waitStarted.store(now, ordering: .relaxed) }

@@ -130,7 +130,7 @@ struct PostgresPipelineTests {
         let setup = try Database.postgres(try TestDatabases.postgresConninfo(), configuration: .init(maxConnections: 1))
         try await setup.execute("CREATE TABLE \(table) (n int); CREATE FUNCTION \(table)_log(n int) RETURNS int LANGUAGE sql AS 'INSERT INTO \(table) VALUES (n) RETURNING n'")
         let (db, recorder) = try Self.database("application_name=\(app)", connections: 1)
-        let sql = (0..<200).map { "SELECT \($0)" } + ["SELECT pg_sleep(20) AS victim_marker", "SELECT \(table)_log(42)"] + (202..<300).map { "SELECT \($0)" }
+        let sql = (0..<200).map { "SELECT \($0)" } + ["SELECT pg_sleep(3) AS victim_marker", "SELECT \(table)_log(42)"] + (202..<300).map { "SELECT \($0)" }
         let task = Task { await db.gather(Batch(sql: sql), options: Self.options(jobs: 1, policy: .collect)) }
         var killed = Value.integer(0)
         for _ in 0..<400 where killed != .integer(1) {
@@ -143,11 +143,13 @@ struct PostgresPipelineTests {
         #expect(killed == .integer(1))
         let outcomes = await task.value
         #expect(recorder.pipelines.contains { $0.contains(200) && $0.contains(201) }, "the victim and the writing read did not share a pipeline")
-        #expect(outcomes[200].error?.kind == .connectionLost)
+        // The victim fails with the terminated backend's error, or, when the link went down
+        // before that error arrived, runs again read-only (it only reads) and succeeds.
+        #expect(outcomes[200].status == .ok || outcomes[200].error?.kind == .connectionLost)
         let refused = try #require(outcomes[201].error, "the writing read ran again: \(String(describing: outcomes[201].rowSet?.rows))")
         #expect(refused.kind == .connectionLost)
         #expect(refused.message.contains("not run again since it writes"), "\(refused.message)")
-        #expect(outcomes.filter { $0.status != .ok }.map(\.query.index) == [200, 201])
+        #expect(Set(outcomes.filter { $0.status != .ok }.map(\.query.index)).isSubset(of: [200, 201]))
         #expect(outcomes[299].rowSet?.rows == [[.integer(299)]])
         let visits = try await setup.execute("SELECT count(*) FROM \(table)")
         #expect(visits.rows == [[.integer(0)]], "the function's insert was repeated or kept")

@@ -12,7 +12,7 @@ public final class Database: Sendable {
     package let driver: any DatabaseDriver
     /// Holds and hands out connections.
     package let pool: ConnectionPool
-    /// Where connection and query events are logged.
+    /// The logger given in the configuration; each batch gathered is logged at debug level.
     public let logger: Logger
 
     /// A database over `driver` with a pool of at most `maxConnections`.

@@ -4,7 +4,7 @@ import QGather
 
 /// Runs a batch and writes each outcome as soon as it and every earlier one are done; shows the
 /// progress line meanwhile and the timing reports at the end.
-struct BatchPrinter {
+struct BatchRunner {
     /// Whether to show the progress line (stderr is a terminal and no `--quiet`).
     let progress: Bool
     /// `--timing`: table, summary line and timeline chart on stderr.

@@ -21,7 +21,7 @@ extension Database {
         public var busyTimeout: Duration
         /// SQLite: create the file when it does not exist (migrations). A plain run never creates one.
         public var createIfMissing: Bool
-        /// Where connection and query events are logged.
+        /// Where the database logs: each batch gathered, at debug level.
         public var logger: Logger
 
         /// A configuration; every argument has the default a report job wants.

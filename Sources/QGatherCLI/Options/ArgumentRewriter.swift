@@ -1,0 +1,47 @@
+import ArgumentParser
+import QGather
+
+/// `--pg` may stand alone (libpq defaults). The argument parser needs a value, so a bare `--pg`
+/// becomes `--pg=` unless the next argument looks like a conninfo or URI.
+///
+/// A negative number after a numeric option (`--jobs -1`) would be taken for a flag and reported
+/// as a missing value; it is passed as `--jobs=-1` so the range check names it.
+enum ArgumentRewriter {
+    /// Options whose value is a number or a duration, by every spelling, with their long name.
+    static let numericOptions = ["--jobs": "--jobs", "-j": "--jobs", "--pool-size": "--pool-size", "--timeout": "--timeout"]
+
+    static func rewrite(_ arguments: [String]) -> [String] {
+        var result: [String] = []
+        var i = 0
+        while i < arguments.count {
+            let argument = arguments[i]
+            if let long = numericOptions[argument], i + 1 < arguments.count, looksNegative(arguments[i + 1]) {
+                result.append("\(long)=\(arguments[i + 1])")
+                i += 2
+                continue
+            }
+            if argument == "--pg" {
+                let next = i + 1 < arguments.count ? arguments[i + 1] : nil
+                if let next, looksLikeConninfo(next) {
+                    result += [argument, next]
+                    i += 2
+                    continue
+                }
+                result += ["--pg", ""]
+            } else {
+                result.append(argument)
+            }
+            i += 1
+        }
+        return result
+    }
+
+    static func looksNegative(_ text: String) -> Bool {
+        guard text.hasPrefix("-"), let next = text.dropFirst().first else { return false }
+        return next.isASCII && (next.isNumber || next == ".")
+    }
+
+    static func looksLikeConninfo(_ text: String) -> Bool {
+        text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") || (text.contains("=") && !text.hasPrefix("-"))
+    }
+}
