@@ -12,7 +12,7 @@ extension Migration {
             throw MigrationError(error.description)
         }
         for statement in statements {
-            let words = statement.sql.split(whereSeparator: { !$0.isLetter }).prefix(2).map { $0.uppercased() }
+            let words = StatementKind.leadingWords(of: statement.sql, dialect: dialect)
             let controlsTransaction = switch words.first {
             case "COMMIT", "END", "ABORT": true
             case "ROLLBACK": words.count < 2 || words[1] != "TO"  // ROLLBACK TO SAVEPOINT stays inside

@@ -16,7 +16,7 @@ package struct SQLPlaceholder: Sendable, Hashable {
     /// a placeholder.
     package static func find(in sql: String, dialect: SQLDialect) -> [SQLPlaceholder] {
         guard sql.utf8.contains(UInt8(ascii: ":")) else { return [] }  // the common case, without lexing
-        var lexer = Lexer(bytes: Array(sql.utf8), dialect: dialect, file: "")
+        var lexer = StatementScanner(bytes: Array(sql.utf8), dialect: dialect, file: "")
         _ = try? lexer.statements(firstIndex: 0)
         return lexer.placeholders
     }

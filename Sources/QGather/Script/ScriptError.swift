@@ -1,5 +1,5 @@
 /// A SQL file that cannot be read or split into statements.
-public struct ScriptError: Error, Sendable, CustomStringConvertible {
+public struct ScriptError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The file (`-` for standard input).
     public var file: String
     /// The 1-based line the problem starts on (0 when it concerns the whole file).

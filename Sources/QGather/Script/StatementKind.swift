@@ -2,7 +2,7 @@
 package enum StatementKind {
     /// Upper-cased keywords and identifiers of `sql`, in order.
     static func words(of sql: String, dialect: SQLDialect) -> [String] {
-        var lexer = Lexer(bytes: Array(sql.utf8), dialect: dialect, file: "")
+        var lexer = StatementScanner(bytes: Array(sql.utf8), dialect: dialect, file: "")
         lexer.collectWords = true
         _ = try? lexer.statements(firstIndex: 0)
         return lexer.words
@@ -36,6 +36,10 @@ package enum StatementKind {
             case UInt8(ascii: "a")...UInt8(ascii: "z"): word.append(byte - 32)
             case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "_"): word.append(byte)
             case UInt8(ascii: "0")...UInt8(ascii: "9") where !word.isEmpty: word.append(byte)
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                endWord()
+                if words.count >= limit { return words }
+                i = SQLLexer.numberEnd(in: bytes, from: i - 1)  // `1e5` is a number, as the lexer reads it
             case UInt8(ascii: ":") where i < bytes.count && bytes[i] == UInt8(ascii: ":"):
                 endWord()
                 if words.count >= limit { return words }
@@ -63,7 +67,7 @@ package enum StatementKind {
     /// a fail-fast error just because it was already sent).
     static func isSingleRead(_ sql: String, dialect: SQLDialect) -> Bool {
         if let words = plainWords(of: sql) { return isReadOnly(words: words) }  // no `;`: one statement
-        var lexer = Lexer(bytes: Array(sql.utf8), dialect: dialect, file: "")
+        var lexer = StatementScanner(bytes: Array(sql.utf8), dialect: dialect, file: "")
         lexer.collectWords = true
         guard let statements = try? lexer.statements(firstIndex: 0), statements.count == 1 else { return false }
         return isReadOnly(words: lexer.words)

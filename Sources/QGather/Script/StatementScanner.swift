@@ -1,0 +1,212 @@
+/// Assembles `SQLLexer`'s tokens into statements: where each starts and ends, its `-- name:`,
+/// and the words and `:name` placeholders seen on the way.
+///
+/// A `;` ends a statement except inside a trigger body (SQLite's `CREATE TRIGGER ... BEGIN ...
+/// END`), a `BEGIN ATOMIC ... END` body, or (PostgreSQL, as psql does) parentheses, which keep
+/// a multi-action rule's `DO INSTEAD (a; b)` whole.
+struct StatementScanner {
+    private var lexer: SQLLexer
+    var bytes: [UInt8] { lexer.bytes }
+    var dialect: SQLDialect { lexer.dialect }
+    var file: String { lexer.file }
+    /// `:name` placeholders seen, with their byte ranges.
+    var placeholders: [SQLPlaceholder] = []
+    /// Every keyword or identifier, upper-cased, when `collectWords` is set.
+    var words: [String] = []
+    var collectWords = false
+    /// PostgreSQL: how `'...'` strings read a backslash, followed through the script's `SET`s.
+    var strings: StringSyntax { lexer.strings }
+    /// When set, `stringReadings` gets the reading of `'...'` each statement was split under.
+    var recordStringReadings = false
+    private(set) var stringReadings: [Bool?] = []
+    /// Offsets where each line starts, for mapping offsets to line:column.
+    let lineStarts: [Int]
+    /// The last location computed for a statement start: statements start in increasing order,
+    /// so the next column is counted on from here rather than from its line's start (which
+    /// made a long one-line script with many statements quadratic).
+    private var lastLocation = (offset: 0, line: 1, column: 1)
+
+    init(bytes: [UInt8], dialect: SQLDialect, file: String, strings: StringSyntax = StringSyntax(standardConformingStrings: true)) {
+        lexer = SQLLexer(bytes: bytes, dialect: dialect, file: file, strings: strings)
+        var starts = [0]
+        var i = 0
+        while i < bytes.count {
+            if bytes[i] == UInt8(ascii: "\n") { starts.append(i + 1) }
+            i += 1
+        }
+        lineStarts = starts
+    }
+
+    /// Per-statement state: where it starts, its name, and block nesting.
+    private struct Statement {
+        var start: Int?
+        var name: String?
+        var words: [String] = []  // first few words, upper-cased, to recognise CREATE TRIGGER
+        var previousWord = ""
+        var blockDepth = 0  // inside a trigger body or BEGIN ATOMIC ... END
+        var caseDepth = 0
+        var parenDepth = 0  // PostgreSQL: psql sends `( ...; ... )` whole (multi-action rules)
+        var isTrigger = false
+    }
+
+    mutating func statements(firstIndex: Int) throws(ScriptError) -> [Query] {
+        var result: [Query] = []
+        var current = Statement()
+        var lastSignificantEnd = 0
+
+        func emit(_ statement: Statement, end: Int) {
+            lexer.bracketDepth = 0
+            guard let start = statement.start else { return }
+            let (line, column) = statementLocation(of: start)
+            let index = firstIndex + result.count
+            let sql = String(decoding: bytes[start..<end], as: UTF8.self)
+            result.append(Query(sql, name: statement.name ?? "q\(index + 1)", index: index, file: file, line: line, column: column))
+            if recordStringReadings { stringReadings.append(lexer.strings.current) }
+            if dialect == .postgres {
+                let (fileName, text) = (file, bytes[start..<end])
+                lexer.strings.observe(sql: text, leadingWords: statement.words, location: "\(fileName):\(line)")
+            }
+        }
+
+        while let token = try lexer.next() {
+            switch token.kind {
+            case .lineComment:
+                if current.start == nil, let name = Self.annotatedName(in: bytes[token.range.lowerBound + 2..<token.range.upperBound]) {
+                    current.name = name
+                }
+                continue
+            case .blockComment:
+                continue
+            case .punctuation where bytes[token.range.lowerBound] == UInt8(ascii: ";"):
+                if current.blockDepth > 0 || current.parenDepth > 0 {
+                    if current.start == nil { current.start = token.range.lowerBound }
+                    lastSignificantEnd = token.range.upperBound
+                    continue
+                }
+                emit(current, end: lastSignificantEnd)
+                current = Statement()
+                continue
+            case .punctuation where dialect == .postgres && bytes[token.range.lowerBound] == UInt8(ascii: "("):
+                current.parenDepth += 1
+            case .punctuation where dialect == .postgres && bytes[token.range.lowerBound] == UInt8(ascii: ")"):
+                if current.parenDepth > 0 { current.parenDepth -= 1 }
+            case .placeholder:
+                let name = String(decoding: bytes[token.range.lowerBound + 1..<token.range.upperBound], as: UTF8.self)
+                placeholders.append(SQLPlaceholder(name: name, range: token.range))
+            case .word:
+                // Only the first words and the block keywords matter: spare the others a String.
+                let word = bytes[token.range]
+                let text = collectWords || current.words.count < 6 ? Self.uppercased(word) : Self.blockKeyword(word) ?? ""
+                track(word: text, in: &current)
+            default:
+                break
+            }
+            if current.start == nil { current.start = token.range.lowerBound }
+            lastSignificantEnd = token.range.upperBound
+        }
+        if current.blockDepth > 0, let start = current.start {
+            let what = current.isTrigger ? "trigger body (BEGIN without END)" : "BEGIN ATOMIC body (no END)"
+            throw ScriptError(file: file, line: location(of: start).line, message: "unterminated \(what)")
+        }
+        emit(current, end: lastSignificantEnd)
+        return result
+    }
+
+    /// Follows keywords that open and close statement bodies whose `;` do not end the statement.
+    private mutating func track(word: String, in statement: inout Statement) {
+        defer { statement.previousWord = word }
+        if collectWords { words.append(word) }
+        if statement.words.count < 6 { statement.words.append(word) }
+        if statement.blockDepth > 0 {
+            switch word {
+            case "CASE": statement.caseDepth += 1
+            case "END":
+                if statement.caseDepth > 0 { statement.caseDepth -= 1 } else { statement.blockDepth -= 1 }
+            default: break
+            }
+            return
+        }
+        switch dialect {
+        case .sqlite:
+            if word == "BEGIN" && Self.isCreateTrigger(statement.words) {
+                statement.isTrigger = true
+                statement.blockDepth = 1
+            }
+        case .postgres:
+            if word == "ATOMIC" && statement.previousWord == "BEGIN" && statement.words.first != "BEGIN" {
+                statement.blockDepth = 1
+            }
+        }
+    }
+
+    static func isCreateTrigger(_ words: [String]) -> Bool {
+        guard words.first == "CREATE" else { return false }
+        let rest = words.dropFirst().drop { $0 == "TEMP" || $0 == "TEMPORARY" }
+        return rest.first == "TRIGGER"
+    }
+
+    /// The name in a `-- name: foo` comment (the bytes after `--`), if this is one.
+    static func annotatedName(in comment: ArraySlice<UInt8>) -> String? {
+        let body = comment.drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+        guard body.count >= 5, body.prefix(5).map({ $0 | 0x20 }).elementsEqual("name:".utf8) else { return nil }
+        let name = body.dropFirst(5).drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+            .prefix { !SQLLexer.isSpace($0) }
+        return name.isEmpty ? nil : String(decoding: name, as: UTF8.self)
+    }
+
+    /// The word's text with ASCII letters upper-cased (SQL keywords are ASCII).
+    static func uppercased(_ word: ArraySlice<UInt8>) -> String {
+        String(decoding: word.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }, as: UTF8.self)
+    }
+
+    private static let blockKeywords = ["BEGIN", "END", "CASE", "ATOMIC"].map { ($0, Array($0.utf8)) }
+
+    /// BEGIN, END, CASE or ATOMIC if the word is one of them (any case), else nil.
+    static func blockKeyword(_ word: ArraySlice<UInt8>) -> String? {
+        for (keyword, letters) in blockKeywords where letters.count == word.count {
+            if zip(letters, word).allSatisfy({ $0 == ($1 >= 0x61 && $1 <= 0x7A ? $1 - 0x20 : $1) }) { return keyword }
+        }
+        return nil
+    }
+
+    // MARK: Locations
+
+    /// The 1-based line and column (in characters) of a byte offset.
+    func location(of offset: Int) -> (line: Int, column: Int) {
+        let line = line(of: offset)
+        return (line, column(from: lineStarts[line - 1], startColumn: 1, to: offset))
+    }
+
+    /// `location(of:)` for offsets that only grow: counts on from the previous statement start.
+    private mutating func statementLocation(of offset: Int) -> (line: Int, column: Int) {
+        let line = line(of: offset)
+        let column = line == lastLocation.line && offset >= lastLocation.offset
+            ? column(from: lastLocation.offset, startColumn: lastLocation.column, to: offset)
+            : column(from: lineStarts[line - 1], startColumn: 1, to: offset)
+        lastLocation = (offset, line, column)
+        return (line, column)
+    }
+
+    /// The 1-based line of a byte offset (binary search over the line starts).
+    private func line(of offset: Int) -> Int {
+        var low = 0
+        var high = lineStarts.count - 1
+        while low < high {
+            let mid = (low + high + 1) / 2
+            if lineStarts[mid] <= offset { low = mid } else { high = mid - 1 }
+        }
+        return low + 1
+    }
+
+    /// The column of `offset`, counting characters (not UTF-8 continuation bytes) from `start`,
+    /// whose column is `startColumn`.
+    private func column(from start: Int, startColumn: Int, to offset: Int) -> Int {
+        var column = startColumn
+        var i = start
+        while i < offset {
+            if bytes[i] & 0xC0 != 0x80 { column += 1 }
+            i += 1
+        }
+        return column
+    }
+}
