@@ -57,6 +57,8 @@ struct SQLLexer {
     var position = 0
     /// PostgreSQL: `[` nesting, for telling slice bounds from placeholders.
     var bracketDepth = 0
+    /// The last byte of the previous token other than a comment (0 before the first).
+    private var previousByte: UInt8 = 0
 
     init(bytes: [UInt8], dialect: SQLDialect, file: String = "", strings: StringSyntax = StringSyntax(standardConformingStrings: true)) {
         self.bytes = bytes
@@ -105,6 +107,13 @@ struct SQLLexer {
             }
         case UInt8(ascii: ":"):
             kind = scanColon()
+        case let b where (b | 0x20) == UInt8(ascii: "u") && dialect == .postgres && peek(1) == UInt8(ascii: "&")
+            && (peek(2) == UInt8(ascii: "'") || peek(2) == UInt8(ascii: "\"")):
+            // U&'...' and U&"...": Unicode escapes, never backslash-escaped quotes, whatever the setting.
+            position += 2
+            let quote = bytes[position]
+            try skipQuoted(close: quote, what: quote == UInt8(ascii: "'") ? "string literal" : "quoted identifier", backslashEscapes: false)
+            kind = quote == UInt8(ascii: "'") ? .string : .quotedIdentifier
         case UInt8(ascii: "[") where dialect == .postgres:
             bracketDepth += 1
             position += 1
@@ -133,6 +142,7 @@ struct SQLLexer {
                 kind = .punctuation
             }
         }
+        if kind != .lineComment && kind != .blockComment { previousByte = bytes[position - 1] }
         return SQLToken(kind: kind, range: start..<position)
     }
 
@@ -206,7 +216,9 @@ struct SQLLexer {
     }
 
     /// `::` (any run of colons) is a cast; `:name` a placeholder, except inside PostgreSQL's
-    /// `[...]`, where it is the bound of an array slice (`a[1:n]`); any other `:` punctuation.
+    /// `[...]` right after a bound (`a[1:n]`, `a[lo:hi]`), where it is the upper bound of an
+    /// array slice (after `[` or `,`, as in `ARRAY[:a, :b]`, it is a placeholder); any other `:`
+    /// punctuation.
     private mutating func scanColon() -> SQLToken.Kind {
         let start = position
         if peek(1) == UInt8(ascii: ":") {
@@ -215,7 +227,8 @@ struct SQLLexer {
             return .cast
         }
         position += 1
-        guard bracketDepth == 0, let first = peek(0), first < 0x80, Self.isWordStart(first),
+        let sliceBound = bracketDepth > 0 && previousByte != UInt8(ascii: "[") && previousByte != UInt8(ascii: ",")
+        guard !sliceBound, let first = peek(0), first < 0x80, Self.isWordStart(first),
               start == 0 || bytes[start - 1] != UInt8(ascii: ":") else { return .punctuation }
         while let b = peek(0), b < 0x80, Self.isWordStart(b) || Self.isDigit(b) { position += 1 }
         return .placeholder

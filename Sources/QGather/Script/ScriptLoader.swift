@@ -18,10 +18,12 @@ public enum ScriptLoader {
 
     /// Splits scripts read by `readScripts` into one batch, numbered across files; a `SET
     /// standard_conforming_strings` in one file holds for the files after it, as in one session.
-    public static func split(_ scripts: [(path: String, text: String)], dialect: SQLDialect,
-                             standardConformingStrings: Bool = true) throws(ScriptError) -> Batch {
+    /// `standardConformingStringsOnReset` is the value a `RESET` returns to (nil: unknown, as
+    /// when an `--init` statement set it); by default the value the batch starts with.
+    public static func split(_ scripts: [(path: String, text: String)], dialect: SQLDialect, standardConformingStrings: Bool = true,
+                             standardConformingStringsOnReset: Bool?? = .none) throws(ScriptError) -> Batch {
         var queries: [Query] = []
-        var strings = StringSyntax(standardConformingStrings: standardConformingStrings)
+        var strings = StringSyntax(standardConformingStrings: standardConformingStrings, onReset: standardConformingStringsOnReset)
         let splitter = ScriptSplitter(dialect: dialect)
         for (path, text) in scripts {
             queries += try splitter.split(text, file: path, firstIndex: queries.count, strings: &strings)

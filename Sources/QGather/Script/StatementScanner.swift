@@ -46,6 +46,7 @@ struct StatementScanner {
         var blockDepth = 0  // inside a trigger body or BEGIN ATOMIC ... END
         var caseDepth = 0
         var parenDepth = 0  // PostgreSQL: psql sends `( ...; ... )` whole (multi-action rules)
+        var outermostParen = 0  // where the outermost open `(` is, for an error at the end
         var isTrigger = false
     }
 
@@ -87,6 +88,7 @@ struct StatementScanner {
                 current = Statement()
                 continue
             case .punctuation where dialect == .postgres && bytes[token.range.lowerBound] == UInt8(ascii: "("):
+                if current.parenDepth == 0 { current.outermostParen = token.range.lowerBound }
                 current.parenDepth += 1
             case .punctuation where dialect == .postgres && bytes[token.range.lowerBound] == UInt8(ascii: ")"):
                 if current.parenDepth > 0 { current.parenDepth -= 1 }
@@ -107,6 +109,12 @@ struct StatementScanner {
         if current.blockDepth > 0, let start = current.start {
             let what = current.isTrigger ? "trigger body (BEGIN without END)" : "BEGIN ATOMIC body (no END)"
             throw ScriptError(file: file, line: location(of: start).line, message: "unterminated \(what)")
+        }
+        if current.parenDepth > 0 {
+            // psql would send the rest of the file as one statement; the server's syntax error
+            // would then hide which `(` never closed.
+            throw ScriptError(file: file, line: location(of: current.outermostParen).line,
+                              message: "unterminated parenthesis (every ; after it belongs inside it)")
         }
         emit(current, end: lastSignificantEnd)
         return result

@@ -8,8 +8,9 @@
 /// that may roll back) leaves the setting unknown; from then on a plain string that holds a
 /// backslash is refused, since the two readings disagree about where it ends.
 struct StringSyntax: Sendable, Equatable {
-    /// The session's value before the script's own `SET`s (`RESET` returns to it).
-    let sessionDefault: Bool
+    /// The value `RESET` returns to (the session's default), or nil when it is not known (an
+    /// `--init` statement set it, and `RESET` undoes that).
+    let sessionDefault: Bool?
     /// The value in force, or nil when a statement changed it in a way the splitter cannot follow.
     private(set) var current: Bool?
     /// Where the setting became unknown: `FILE:LINE`, for the error.
@@ -17,9 +18,10 @@ struct StringSyntax: Sendable, Equatable {
     /// Inside `BEGIN ... COMMIT`, where a `SET` may still be rolled back.
     private var inTransactionBlock = false
 
-    /// A script read with `standard_conforming_strings` at `standardConformingStrings` to begin with.
-    init(standardConformingStrings: Bool) {
-        sessionDefault = standardConformingStrings
+    /// A script read with `standard_conforming_strings` at `standardConformingStrings` to begin
+    /// with; `RESET` sets it to `onReset` (nil: unknown).
+    init(standardConformingStrings: Bool, onReset: Bool?? = .none) {
+        sessionDefault = onReset ?? standardConformingStrings
         current = standardConformingStrings
     }
 
@@ -28,15 +30,17 @@ struct StringSyntax: Sendable, Equatable {
     mutating func observe(sql: ArraySlice<UInt8>, leadingWords: [String], location: @autoclosure () -> String) {
         switch (leadingWords.first, leadingWords.dropFirst().first) {
         case ("BEGIN", _), ("START", "TRANSACTION"): inTransactionBlock = true
-        case ("COMMIT", _), ("END", _), ("ABORT", _): inTransactionBlock = false
-        case ("ROLLBACK", let second) where second != "TO": inTransactionBlock = false
-        case ("RESET", "ALL"), ("DISCARD", "ALL"): apply(sessionDefault, location: location())
+        case ("COMMIT", _), ("END", _), ("ABORT", _), ("ROLLBACK", _):
+            // `ROLLBACK TO` a savepoint and `... AND CHAIN` stay inside a transaction block.
+            let chained = leadingWords.count >= 3 && leadingWords[1] == "AND" && leadingWords[2] == "CHAIN"
+            if leadingWords.dropFirst().first != "TO" && !chained { inTransactionBlock = false }
+        case ("RESET", "ALL"), ("DISCARD", "ALL"): reset(location: location())
         default: break
         }
         guard Self.mentionsSetting(sql) else { return }
         switch Self.change(in: sql) {
         case .some(.some(let value)): apply(value, location: location())
-        case .some(.none): apply(sessionDefault, location: location())
+        case .some(.none): reset(location: location())
         case .none: becomeUnknown(at: location())
         }
     }
@@ -47,6 +51,10 @@ struct StringSyntax: Sendable, Equatable {
         } else {
             current = value
         }
+    }
+
+    private mutating func reset(location: String) {
+        if let sessionDefault { apply(sessionDefault, location: location) } else { becomeUnknown(at: location) }
     }
 
     private mutating func becomeUnknown(at location: String) {

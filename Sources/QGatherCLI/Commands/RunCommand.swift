@@ -57,27 +57,6 @@ struct RunCommand: AsyncParsableCommand {
         if !list { try target.requireTarget() }
     }
 
-    /// Refuses what cannot run as asked, before anything runs: session statements in a parallel
-    /// batch, placeholders without a value. Warns about unused parameters.
-    private func checkBatch(_ batch: inout Batch, dialect: SQLDialect) throws {
-        if !options.serial {
-            for query in batch.queries {
-                if let statement = StatementKind.sessionStatement(query.sql, dialect: dialect) {
-                    StandardError.fail("\(query.file):\(query.line): \(query.name): \(statement) would apply to one random connection of a parallel batch; "
-                        + "use --init for per-connection settings or --serial to run the file in order on one connection")
-                    throw ExitStatus.usage
-                }
-            }
-        }
-        do {
-            let unused = try batch.bind(ParameterArguments.values(options.params, dialect: dialect), dialect: dialect)
-            for name in unused.sorted() { StandardError.fail("warning: --param \(name) is not used by any query") }
-        } catch {
-            StandardError.fail(error.description)
-            throw ExitStatus.usage
-        }
-    }
-
     func run() async throws {
         if list { return try listStatements() }
         let gatherOptions = options.gatherOptions(defaultJobs: target.target.defaultJobs)
@@ -91,45 +70,33 @@ struct RunCommand: AsyncParsableCommand {
         }
         let scripts = try readScripts()
         let dialect = database.dialect
-        let assumedStrings = initialStandardConformingStrings(dialect: dialect)
-        // A script that does not split as --init suggests may still split as the server reads
-        // strings (a setting of the database or role): then the connection decides.
-        let firstSplit = Result { () throws(ScriptError) in
-            try ScriptLoader.split(scripts, dialect: dialect, standardConformingStrings: assumedStrings)
-        }
-        if case .failure(let error) = firstSplit, dialect != .postgres { throw usageFailure(error) }
-        var batch = try? firstSplit.get()
-        var sink: (any OutcomeSink)?
-        if var parsed = batch {
-            try requireStatements(in: parsed)
-            try checkBatch(&parsed, dialect: dialect)
-            batch = parsed
-            sink = try prepareSink(for: parsed)
-        }
-        let reportedStrings: Bool
+        let preparation = BatchPreparation(scripts: scripts, dialect: dialect, options: options, output: output)
+        // PostgreSQL reads '...' strings as the session's standard_conforming_strings says: split
+        // as --init leaves it, to refuse bad input before connecting, and again as the server
+        // reports it (a setting of the database or role) when that differs.
+        let assumed = initialStandardConformingStrings(dialect: dialect)
+        let guess = preparation.prepare(standardConformingStrings: assumed, onReset: onReset(assumed))
+        if case .failure(let failure) = guess, dialect != .postgres { throw usageFailure(failure.message) }
+        let reported: Bool
         do {
             try await database.validate()
-            reportedStrings = try await database.standardConformingStrings()
+            reported = try await database.standardConformingStrings()
         } catch {
             await database.close()
-            if case .failure(let splitError) = firstSplit { throw usageFailure(splitError) }
+            if case .failure(let failure) = guess { throw usageFailure(failure.message) }
             StandardError.fail(error.description)
             throw ExitStatus.cannotOpen
         }
-        if batch == nil || reportedStrings != assumedStrings {
-            // Split as the server will read '...' strings.
-            var parsed: Batch
-            do {
-                parsed = try splitBatch(scripts, dialect: dialect, standardConformingStrings: reportedStrings)
-                try checkBatch(&parsed, dialect: dialect)
-                sink = try prepareSink(for: parsed)
-            } catch {
-                await database.close()
-                throw error
-            }
-            batch = parsed
+        let final = reported == assumed ? guess : preparation.prepare(standardConformingStrings: reported, onReset: onReset(reported))
+        let prepared: BatchPreparation.Prepared
+        switch final {
+        case .success(let ready): prepared = ready
+        case .failure(let failure):
+            await database.close()
+            throw usageFailure(failure.message)
         }
-        guard let batch, let sink else { preconditionFailure("a batch and its sink are ready once the split succeeded") }
+        prepared.warnings.forEach(StandardError.fail)
+        let (batch, sink) = (prepared.batch, prepared.sink)
         let printer = BatchRunner(progress: !output.quiet && Terminal(descriptor: 2).isTerminal,
                                    timing: output.timing, timingJSON: output.timingJson)
         let status = await printer.run(batch, on: database, options: gatherOptions, into: sink)
@@ -138,28 +105,30 @@ struct RunCommand: AsyncParsableCommand {
         if status != ExitStatus.ok { throw status }
     }
 
-    /// Where the outcomes go: `--out-dir` (its files checked now) or standard output.
-    private func prepareSink(for batch: Batch) throws -> any OutcomeSink {
-        guard let outDir = output.outDir else { return StdoutSink(formatter: output.format.makeFormatter(output.formatOptions)) }
-        do {
-            return try OutDirWriter.prepare(batch: batch, directory: outDir, format: output.format,
-                                            options: output.formatOptions, force: output.force)
-        } catch {
-            StandardError.fail(error.description)
-            throw ExitStatus.usage
-        }
-    }
-
     /// PostgreSQL: `standard_conforming_strings` as the `--init` statements leave it (the server
     /// default is on); the server's own report after connecting has the last word.
     private func initialStandardConformingStrings(dialect: SQLDialect) -> Bool {
         dialect == .postgres ? ScriptSplitter.standardConformingStrings(after: options.initSQL) ?? true : true
     }
 
+    /// What `RESET` gives `standard_conforming_strings` in a session that starts at `value`:
+    /// the same, unless `--init` set it (then the server's own default, which is not known).
+    private func onReset(_ value: Bool) -> Bool? {
+        options.initSQL.contains { $0.lowercased().contains("standard_conforming_strings") } ? nil : value
+    }
+
     /// `--list`: prints the statements; no database is opened.
     private func listStatements() throws {
         let dialect = target.dialect
-        let batch = try splitBatch(readScripts(), dialect: dialect, standardConformingStrings: initialStandardConformingStrings(dialect: dialect))
+        let assumed = initialStandardConformingStrings(dialect: dialect)
+        let batch: Batch
+        do {
+            batch = try ScriptLoader.split(readScripts(), dialect: dialect, standardConformingStrings: assumed,
+                                           standardConformingStringsOnReset: onReset(assumed))
+        } catch let error as ScriptError {
+            throw usageFailure(error.description)
+        }
+        if batch.count == 0 { throw usageFailure("\(files.joined(separator: ", ")): no SQL statements to run") }
         let output = OutputWriter()
         output.write(StatementLister.render(batch))
         output.flush()
@@ -180,29 +149,9 @@ struct RunCommand: AsyncParsableCommand {
         }
     }
 
-    /// Reports an unsplittable file; the run exits 2.
-    private func usageFailure(_ error: ScriptError) -> ExitCode {
-        StandardError.fail(error.description)
+    /// Reports input that cannot run; the run exits 2.
+    private func usageFailure(_ message: String) -> ExitCode {
+        StandardError.fail(message)
         return ExitStatus.usage
-    }
-
-    /// The batch of the files, split in `dialect`; exits 2 if a file is unsplittable or empty.
-    private func splitBatch(_ scripts: [(path: String, text: String)], dialect: SQLDialect, standardConformingStrings: Bool) throws -> Batch {
-        let batch: Batch
-        do {
-            batch = try ScriptLoader.split(scripts, dialect: dialect, standardConformingStrings: standardConformingStrings)
-        } catch {
-            throw usageFailure(error)
-        }
-        try requireStatements(in: batch)
-        return batch
-    }
-
-    /// Exits 2 when the files hold no statement.
-    private func requireStatements(in batch: Batch) throws {
-        if batch.count == 0 {
-            StandardError.fail("\(files.joined(separator: ", ")): no SQL statements to run")
-            throw ExitStatus.usage
-        }
     }
 }

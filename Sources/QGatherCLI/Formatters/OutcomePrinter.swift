@@ -49,6 +49,12 @@ final class OutcomePrinter: RowStreamSink, @unchecked Sendable {
         }
     }
 
+    /// Calls `handler` once, from the output's queue, when a write first fails: streamed rows are
+    /// written there while the query still runs, and it must then stop at once.
+    func whenWriteFails(_ handler: @escaping @Sendable () -> Void) {
+        queue.sync { output.onFailure = handler }
+    }
+
     /// The `errno` of the first write to the output that failed, if one did.
     var failure: Int32? {
         queue.sync { output.failure }

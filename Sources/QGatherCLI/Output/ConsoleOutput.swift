@@ -31,6 +31,8 @@ actor ConsoleOutput {
     private(set) var outputFailure: OutputError?
     /// Cancels the batch once output fails (set by `deliverAll`).
     private var cancelBatch: (@Sendable () -> Void)?
+    /// Everything was written: a reader that goes away now has missed nothing.
+    private var finished = false
 
     /// A console writing outcomes to `sink`; `stderr` describes standard error's terminal.
     init(sink: sending any OutcomeSink, stderr: Terminal = Terminal(descriptor: 2), stdoutIsTerminal: Bool = isatty(1) == 1) {
@@ -74,6 +76,7 @@ actor ConsoleOutput {
     /// Ends the output (closing `]`, `summary.json`).
     func end(wall: Duration) {
         attempt { (sink: inout any OutcomeSink) throws(OutputError) in try sink.end(wall: wall) }
+        finished = outputFailure == nil
     }
 
     /// Draws the progress line for `snapshot` in place of the previous one.
@@ -113,6 +116,7 @@ actor ConsoleOutput {
     /// Standard output's reader went away (`| head`), seen before a write failed: stop as for a
     /// failed write.
     func readerGone() {
+        guard !finished else { return }
         fail(OutputError(path: OutputError.standardOutput, errno: EPIPE))
     }
 

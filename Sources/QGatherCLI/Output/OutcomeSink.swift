@@ -13,10 +13,14 @@ protocol OutcomeSink {
     mutating func end(wall: Duration) throws(OutputError)
     /// Whether what this sink writes lands on standard output.
     var writesToStdout: Bool { get }
+    /// Calls `handler` when a write fails between outcomes (while rows stream).
+    func whenWriteFails(_ handler: @escaping @Sendable () -> Void)
     /// Where the head query's rows may stream as they are read, if this sink's format allows it.
     var rowStream: (any RowStreamSink)? { get }
 }
 
 extension OutcomeSink {
     var rowStream: (any RowStreamSink)? { nil }
+    /// Files are written whole, when their outcome is: nothing fails in between.
+    func whenWriteFails(_ handler: @escaping @Sendable () -> Void) {}
 }

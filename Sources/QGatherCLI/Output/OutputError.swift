@@ -14,7 +14,7 @@ struct OutputError: Error, CustomStringConvertible {
     init(path: String, errno code: Int32) {
         self.path = path
         reason = String(cString: strerror(code))
-        readerGone = code == EPIPE
+        readerGone = code == EPIPE && path == OutputError.standardOutput
     }
 
     /// A failure described by `reason`.

@@ -17,6 +17,8 @@ final class OutputWriter {
     private let flushThreshold = 1 << 16
     /// The `errno` of the first write that failed, if one did.
     private(set) var failure: Int32?
+    /// Called once, on the writing thread, when the first write fails.
+    var onFailure: (() -> Void)?
 
     /// Writes to `descriptor` (1 = stdout); `nil` keeps everything in memory for `text`.
     init(descriptor: Int32? = 1) {
@@ -77,6 +79,7 @@ final class OutputWriter {
             if written < 0 {
                 if errno == EINTR { continue }
                 failure = errno
+                onFailure?()
             } else {
                 offset += written
             }

@@ -15,6 +15,10 @@ struct StdoutSink: OutcomeSink {
     var writesToStdout: Bool { true }
     var rowStream: (any RowStreamSink)? { printer.streamsRows ? printer : nil }
 
+    func whenWriteFails(_ handler: @escaping @Sendable () -> Void) {
+        printer.whenWriteFails(handler)
+    }
+
     mutating func begin() throws(OutputError) {
         printer.begin()
         try check()

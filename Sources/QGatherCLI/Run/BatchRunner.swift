@@ -20,6 +20,8 @@ struct BatchRunner {
         // a progress line shares the terminal with them.
         let rowStream = progress && isatty(1) == 1 ? nil : sink.rowStream
         let writesToStdout = sink.writesToStdout
+        let cancelOnWriteFailure = CancelLatch()
+        sink.whenWriteFails { cancelOnWriteFailure.fire() }
         let console = ConsoleOutput(sink: sink, stderr: stderr)
         var options = options
         let tracker = progress ? ProgressTracker(total: batch.count) : nil
@@ -28,6 +30,7 @@ struct BatchRunner {
         let started = clock.now
         let stream = database.outcomes(batch, options: options, streamingRowsTo: rowStream)
         let signals = SignalWatcher { stream.cancel() }
+        cancelOnWriteFailure.arm { stream.cancel() }
         if writesToStdout { StdoutWatcher.start { Task { await console.readerGone() } } }
         let reporter = tracker.map { ProgressReporter(tracker: $0, console: console) }
 

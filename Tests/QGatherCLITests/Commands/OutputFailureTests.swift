@@ -48,6 +48,17 @@ private func shell(_ script: String, _ arguments: [String]) throws -> ShellResul
         #expect(try PostgresServer.activeQueries(applicationName: app) == 0)
     }
 
+    @Test func aFullDeviceStopsAQueryWhoseRowsAreStreaming() throws {
+        let dir = try TemporaryDirectory()
+        let app = PostgresServer.uniqueApplicationName()
+        let batch = try dir.write("rows.sql", "SELECT generate_series(1, 500000000) AS g, repeat('x', 50) AS pad;\n")
+        let result = try shell(#""$@" > /dev/full"#, [batch, "--pg", try PostgresServer.conninfo(applicationName: app), "--format", "csv"])
+        #expect(result.status == 4)
+        #expect(result.stderr == "qgather: standard output: cannot write: No space left on device\n")
+        #expect(result.seconds < 20, "the streaming query ran on after the first failed write")
+        #expect(try PostgresServer.activeQueries(applicationName: app) == 0)
+    }
+
     @Test(arguments: ["head -c 5 > /dev/null", "true"])
     func aClosedPipeCancelsTheRunningQueriesAndEndsBySIGPIPE(reader: String) throws {
         let dir = try TemporaryDirectory()

@@ -67,6 +67,31 @@ private func splitPostgres(_ text: String, standard: Bool = true) throws -> [Str
         }
     }
 
+    @Test func unicodeEscapeStringsNeverTakeABackslashAsAQuoteEscape() throws {
+        #expect(try splitPostgres(#"SELECT U&'d\0061t\'; SELECT 2;"#, standard: false) == [#"SELECT U&'d\0061t\'"#, "SELECT 2"])
+        #expect(try splitPostgres(#"SET LOCAL standard_conforming_strings = off; SELECT U&'\0041'; SELECT 2;"#).count == 3)
+    }
+
+    @Test func commitAndChainStaysInTheTransactionBlock() {
+        let text = "BEGIN; COMMIT AND CHAIN; SET standard_conforming_strings = off; ROLLBACK;\nSELECT 'x\\';"
+        #expect(throws: ScriptError.self) { try splitPostgres(text) }
+    }
+
+    @Test func resetAfterAnInitThatSetTheValueMakesItUnknown() throws {
+        let scripts = [(path: "s.sql", text: "RESET ALL;\nSELECT 'a\\', 'b\\';")]
+        #expect(throws: ScriptError.self) {
+            try ScriptLoader.split(scripts, dialect: .postgres, standardConformingStrings: false, standardConformingStringsOnReset: .some(nil))
+        }
+        let known = try ScriptLoader.split(scripts, dialect: .postgres, standardConformingStrings: false, standardConformingStringsOnReset: true)
+        #expect(known.queries.map(\.sql) == ["RESET ALL", #"SELECT 'a\', 'b\'"#])
+    }
+
+    @Test func anUnclosedParenthesisIsAnErrorNamingItsLine() {
+        #expect(throws: ScriptError(file: "test.sql", line: 2, message: "unterminated parenthesis (every ; after it belongs inside it)")) {
+            try splitPostgres("SELECT 1;\nSELECT count(* FROM a;\nSELECT 3;")
+        }
+    }
+
     @Test func escapeStringsAreReadTheSameWhateverTheSetting() throws {
         let text = #"SET LOCAL standard_conforming_strings = off; select E'a\'b'; select 2;"#
         #expect(try splitPostgres(text).count == 3)
@@ -87,10 +112,15 @@ private func splitPostgres(_ text: String, standard: Bool = true) throws -> [Str
 
     // MARK: Array slices
 
-    @Test(arguments: ["SELECT a[1:n], b[lo:hi] FROM t", "SELECT f[1][1:NULL][1] FROM t", "SELECT a[:n], a[n:] FROM t",
+    @Test(arguments: ["SELECT a[1:n], b[lo:hi] FROM t", "SELECT f[1][1:NULL][1] FROM t", "SELECT a[n:], a[1 :n] FROM t",
                       "SELECT (a[1:2])[1:n] FROM t"])
     func nameInsideArraySubscriptIsASliceBoundNotAPlaceholder(sql: String) {
         #expect(SQLPlaceholder.find(in: sql, dialect: .postgres).isEmpty)
+    }
+
+    @Test func placeholdersInAnArrayConstructorAreStillPlaceholders() {
+        #expect(SQLPlaceholder.find(in: "SELECT * FROM t WHERE id = ANY(ARRAY[:a, :b]) AND x = a[:n]", dialect: .postgres).map(\.name)
+            == ["a", "b", "n"])
     }
 
     @Test func placeholderOutsideTheBracketsIsStillOne() {

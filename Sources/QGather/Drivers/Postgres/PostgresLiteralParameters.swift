@@ -18,8 +18,9 @@
 /// GROUP BY or DISTINCT (whose expressions must match others), or more than `maxParameters`
 /// such literals. It is also left alone when its rows may depend on the plan beyond their
 /// order (`planDependentWords`): LIMIT, OFFSET, FETCH, DISTINCT ON, TABLESAMPLE, window
-/// functions (OVER, WINDOW) and aggregates that follow their input order (any function whose
-/// name ends in AGG: array_agg, string_agg, json_agg, xmlagg, ...). A generic plan may scan in
+/// functions (OVER, WINDOW), `ARRAY(SELECT ...)` / `JSON_ARRAY(...)` and aggregates that follow
+/// their input order (any function whose name, quoted or not, ends in AGG: array_agg,
+/// string_agg, json_agg, xmlagg, ...). A generic plan may scan in
 /// another order, and `WHERE unique1 > 8687 FETCH FIRST ROW ONLY` then returns another row.
 ///
 /// What remains visible: `current_query()` and `pg_stat_activity` show the `$n` text, and a
@@ -62,7 +63,8 @@ enum PostgresLiteralParameters {
 
     /// Words whose presence may make a text's rows (not only their order) depend on the plan,
     /// or whose expressions must match others (GROUP BY, DISTINCT): such a text is left alone.
-    static let planDependentWords = ["GROUP", "DISTINCT", "LIMIT", "OFFSET", "FETCH", "TABLESAMPLE", "OVER", "WINDOW"]
+    static let planDependentWords = ["GROUP", "DISTINCT", "LIMIT", "OFFSET", "FETCH", "TABLESAMPLE", "OVER", "WINDOW", "ARRAY",
+                                     "JSON_ARRAY"]
 
     /// Whether `word` (any case) is one of `planDependentWords` or names an order-following
     /// aggregate (ends in AGG).
@@ -121,6 +123,7 @@ enum PostgresLiteralParameters {
             case .punctuation where text.first == UInt8(ascii: "$"):
                 return nil
             case .quotedIdentifier:
+                if dependsOnThePlan(text.dropFirst().dropLast()) { return nil }  // "array_agg"(x)
                 isColumn = true
             case .number:
                 guard afterComparison, text.allSatisfy(SQLLexer.isDigit), fitsInt4(text) else { return nil }

@@ -116,6 +116,9 @@ import Testing
         "SELECT string_agg(x, y) FROM t WHERE id > 12345",
         "SELECT json_agg(t) FROM t WHERE id > 12345",
         "SELECT XMLAGG(x) FROM t WHERE id > 12345",
+        "SELECT ARRAY(SELECT unique1 FROM tenk1 WHERE unique1 > 9990)",
+        "SELECT JSON_ARRAY(SELECT x FROM t WHERE id > 12345)",
+        "SELECT \"array_agg\"(x) FROM t WHERE id > 12345",
     ])
     func nothingElseIsTaken(sql: String) {
         #expect(rewrite(sql) == nil, "\(sql)")
