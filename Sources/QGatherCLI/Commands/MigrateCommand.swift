@@ -55,17 +55,22 @@ struct MigrateCommand: AsyncParsableCommand {
             await database.close()
             throw ExitStatus.cannotOpen
         }
+        let applied: [Migration]
         do {
-            let applied = try await migrator.migrate(database)
+            applied = try await migrator.migrate(database)
             await database.close()
-            if applied.isEmpty {
-                print("Nothing to apply: \(migrator.migrations.count) migration(s) already applied.")
-            }
-            for migration in applied { print("Applied \(migration.fileName)") }
         } catch {
             await database.close()
             StandardError.fail(error.description)
             throw ExitStatus.queryFailed
+        }
+        let report = OutputWriter()
+        if applied.isEmpty { report.write("Nothing to apply: \(migrator.migrations.count) migration(s) already applied.\n") }
+        for migration in applied { report.write("Applied \(migration.fileName)\n") }
+        report.flush()
+        if let failure = report.failure, failure != EPIPE {
+            StandardError.fail(OutputError(path: OutputError.standardOutput, errno: failure).description)
+            throw ExitStatus.outputFailed
         }
     }
 }

@@ -123,6 +123,18 @@ private func shell(_ script: String, _ arguments: [String]) throws -> ShellResul
         #expect(device == .typeCharacterSpecial, "a failed write removed /dev/full")
     }
 
+    @Test func aMigrationReportThatCannotBeWrittenIsExitFourAfterTheMigrationApplied() throws {
+        let dir = try TemporaryDirectory()
+        let migrations = dir.path("m")
+        try FileManager.default.createDirectory(atPath: migrations, withIntermediateDirectories: true)
+        try "CREATE TABLE a (x INTEGER);".write(toFile: migrations + "/0001_a.sql", atomically: true, encoding: .utf8)
+        let result = try shell(#""$@" > /dev/full"#, ["migrate", "--db", dir.path("new.db"), "--dir", migrations])
+        #expect(result.status == 4)
+        #expect(result.stderr == "qgather: standard output: cannot write: No space left on device\n")
+        let tables = try CLIRunner.tool("/usr/bin/sqlite3", [dir.path("new.db"), "SELECT name FROM sqlite_schema WHERE name = 'a'"])
+        #expect(tables.stdout == "a\n")
+    }
+
     @Test func aListingThatCannotBeWrittenIsExitFour() throws {
         let dir = try TemporaryDirectory()
         let batch = try dir.write("one.sql", "SELECT 1 AS a;\n")
