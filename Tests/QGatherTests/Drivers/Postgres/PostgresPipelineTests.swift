@@ -31,6 +31,20 @@ struct PostgresPipelineTests {
         await db.close()
     }
 
+    /// Terminates the backend of `app` once it runs the query marked `victim_marker` (waiting up
+    /// to 10 s for it); true if it was terminated.
+    static func terminateVictim(of app: String, from watcher: Database) async throws -> Bool {
+        for _ in 0..<400 {
+            try await Task.sleep(for: .milliseconds(25))
+            let killed = try await watcher.execute("""
+                SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+                WHERE application_name = '\(app)' AND query LIKE '%victim_marker%' AND state = 'active'
+                """).rows[0][0]
+            if killed == .integer(1) { return true }
+        }
+        return false
+    }
+
     @Test func manyQuickQueriesShareRoundTripsAndComeBackInOrder() async throws {
         let (db, recorder) = try Self.database(connections: 4)
         let sql = (0..<600).map { "SELECT \($0) AS n, repeat('x', \($0 % 7)) || \($0) AS t, NULL::int AS z" }
@@ -102,15 +116,7 @@ struct PostgresPipelineTests {
         let sql = (0..<200).map { "SELECT \($0)" } + ["SELECT pg_sleep(20) AS victim_marker"] + (201..<400).map { "SELECT \($0)" }
         let task = Task { await db.gather(Batch(sql: sql), options: Self.options(jobs: 1, policy: .collect)) }
         let watcher = try Database.postgres(try TestDatabases.postgresConninfo(), configuration: .init(maxConnections: 1))
-        var killed = Value.integer(0)
-        for _ in 0..<400 where killed != .integer(1) {
-            try await Task.sleep(for: .milliseconds(25))
-            killed = try await watcher.execute("""
-                SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
-                WHERE application_name = '\(app)' AND query LIKE '%victim_marker%' AND state = 'active'
-                """).rows[0][0]
-        }
-        #expect(killed == .integer(1))
+        #expect(try await Self.terminateVictim(of: app, from: watcher))
         let outcomes = await task.value
         #expect(outcomes.filter { $0.status != .ok }.map(\.query.index) == [200])
         #expect(outcomes[200].error?.kind == .connectionLost)
@@ -132,15 +138,7 @@ struct PostgresPipelineTests {
         let (db, recorder) = try Self.database("application_name=\(app)", connections: 1)
         let sql = (0..<200).map { "SELECT \($0)" } + ["SELECT pg_sleep(3) AS victim_marker", "SELECT \(table)_log(42)"] + (202..<300).map { "SELECT \($0)" }
         let task = Task { await db.gather(Batch(sql: sql), options: Self.options(jobs: 1, policy: .collect)) }
-        var killed = Value.integer(0)
-        for _ in 0..<400 where killed != .integer(1) {
-            try await Task.sleep(for: .milliseconds(25))
-            killed = try await setup.execute("""
-                SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
-                WHERE application_name = '\(app)' AND query LIKE '%victim_marker%' AND state = 'active'
-                """).rows[0][0]
-        }
-        #expect(killed == .integer(1))
+        #expect(try await Self.terminateVictim(of: app, from: setup))
         let outcomes = await task.value
         #expect(recorder.pipelines.contains { $0.contains(200) && $0.contains(201) }, "the victim and the writing read did not share a pipeline")
         // The victim fails with the terminated backend's error, or, when the link went down
