@@ -26,16 +26,18 @@ enum SplitProperties {
     /// The violated properties of splitting `text`, or none.
     static func check(_ text: String, dialect: SQLDialect, standardConformingStrings: Bool = true) -> Report {
         let splitter = ScriptSplitter(dialect: dialect, standardConformingStrings: standardConformingStrings)
-        let queries: [Query]
+        let split: [(query: Query, standardStrings: Bool?)]
         do {
-            queries = try splitter.split(text, file: file)
+            split = try splitter.splitWithStringReadings(text, file: file)
         } catch {
             return Report(problems: scriptErrorViolations(error, text: text), statements: nil)
         }
-        return Report(problems: violations(of: queries, in: text, splitter: splitter), statements: queries.count)
+        return Report(problems: violations(of: split.map(\.query), readings: split.map(\.standardStrings), in: text, splitter: splitter),
+                      statements: split.count)
     }
 
-    private static func violations(of queries: [Query], in text: String, splitter: ScriptSplitter) -> [String] {
+    /// `readings`: how each statement's `'...'` strings were read (nil: unknown, so standard).
+    private static func violations(of queries: [Query], readings: [Bool?], in text: String, splitter: ScriptSplitter) -> [String] {
         var problems: [String] = []
         let bytes = Array(text.utf8)
         let lines = lineStarts(bytes)
@@ -43,9 +45,8 @@ enum SplitProperties {
         var previousStart = (line: 0, column: 0)
         // PostgreSQL: how '...' strings read where each statement starts (a SET earlier in the
         // script changes it); a statement re-splits alone under that reading.
-        let readings = (try? splitter.splitWithStringReadings(text, file: file).map(\.standardStrings)) ?? []
         for (i, query) in queries.enumerated() {
-            let reading = i < readings.count ? readings[i] ?? true : splitter.standardConformingStrings
+            let reading = readings[i] ?? true
             let alone = ScriptSplitter(dialect: splitter.dialect, standardConformingStrings: reading)
             if query.index != i { problems.append("statement \(i) has index \(query.index)") }
             if query.file != file { problems.append("statement \(i) names file \(query.file)") }
