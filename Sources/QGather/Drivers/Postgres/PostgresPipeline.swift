@@ -27,101 +27,79 @@ extension PostgresConnection: PipeliningConnection {
         }
     }
 
+    /// Sends every query, then reads each one's results up to its sync point; `PipelineRun`
+    /// decides what each outcome means.
     private func pipelineOnThread(_ queries: [Query], channels: [RowChannel?], control: QueryControl) -> [PipelinedResult] {
         thread.preconditionIsCurrent()
         let connection = handle.connection
         let clock = ContinuousClock()
-        var results: [PipelinedResult] = []
-        results.reserveCapacity(queries.count)
-        var sent = 0
-        /// Fills in the queries without a result: the sent ones may have run, the others did not.
-        func failRest(with error: QueryError, standing: Bool = false) {
-            let now = clock.now
-            while results.count < queries.count {
-                let effect: AttemptEffect? = standing ? nil : results.count < sent ? .unknown : AttemptEffect.none
-                results.append(PipelinedResult(result: .failure(error), started: now, ended: now, rerun: effect))
-            }
-        }
+        var run = PipelineRun(count: queries.count)
         if let reason = control.begin(interrupt: cancelRequest()) {
-            failRest(with: QueryControl.error(for: reason), standing: true)
-            return results
+            run.failRest(with: QueryControl.error(for: reason), at: clock.now, standing: true)
+            return run.results
         }
         guard PQenterPipelineMode(connection) == 1 else {
             control.end()
             pendingCancels.wait()
-            failRest(with: connectionError())
-            return results
+            run.failRest(with: connectionError(), at: clock.now)
+            return run.results
         }
-        var named: [(sql: String, preparing: Bool)?] = []  // queries sent through a named statement
+        sendAll(queries, into: &run)
+        readAll(queries, channels: channels, into: &run, clock: clock)
+        if run.broken || run.sent < queries.count || PQexitPipelineMode(connection) != 1 {
+            usable.store(false, ordering: .relaxed)
+        }
+        let reason = control.end()
+        pendingCancels.wait()  // a cancel in flight must land before the next query is sent
+        if !run.isComplete { run.failRest(with: connectionError(), at: clock.now) }  // after a break, or sent only in part
+        // Results that arrived before a break stand; failures after it are the lost connection's.
+        let lost = PQstatus(connection) != CONNECTION_OK
+        if lost { usable.store(false, ordering: .relaxed) } else if isUsable { endOpenTransaction(holdTransaction: false) }
+        return run.settled(stopReason: reason, lost: lost)
+    }
+
+    /// Sends each query with its own sync point, until libpq refuses one.
+    private func sendAll(_ queries: [Query], into run: inout PipelineRun) {
         for query in queries {
             let (ok, statement) = send(query)
-            guard ok, PQpipelineSync(connection) == 1 else { break }
-            named.append(statement)
-            sent += 1
+            guard ok, PQpipelineSync(handle.connection) == 1 else { return }
+            run.recordSent(statement)
         }
+    }
+
+    /// Reads the results of each sent query, in order, until they are all read or the link breaks.
+    private func readAll(_ queries: [Query], channels: [RowChannel?], into run: inout PipelineRun, clock: ContinuousClock) {
+        let connection = handle.connection
         var started = clock.now
-        var broken = false
-        for index in 0..<sent {
+        for index in 0..<run.sent {
+            // A Prepare sent with the query has its own result first; if it failed, the execution
+            // is skipped (aborted) and the Prepare's error is the query's.
             var preparationError: QueryError?
-            if let statement = named[index], statement.preparing {
-                // The Prepare's own result comes first; if it failed, the execution is skipped
-                // (aborted) and the Prepare's error is the query's.
+            if let statement = run.named[index], statement.preparing {
                 while let result = PQgetResult(connection) {
                     if PQresultStatus(result) != PGRES_COMMAND_OK, preparationError == nil {
                         preparationError = PostgresResultDecoder.error(of: result, sql: queries[index].sql, scrub: conninfo.scrub)
                     }
                     PQclear(result)
                 }
-                if preparationError != nil { statementCache.forget(statement.sql) }
             }
             var outcome = collectResults(of: queries[index], channel: channels[index])
             if let preparationError { outcome = .failure(preparationError) }
-            var rerun: AttemptEffect?
-            if case .failure(let error) = outcome, error.code == .featureNotSupported || error.code == .invalidSQLStatementName, let statement = named[index], !statement.preparing {
-                // The named statement did not serve: "cached plan must not change result type" (a
-                // table changed under it), or "prepared statement does not exist" (its Prepare,
-                // earlier in this pipeline, failed). The query did nothing; it runs again unnamed,
-                // and gets its own result or error.
-                statementCache.forget(statement.sql)
-                rerun = AttemptEffect.none
-            }
-            if case .failure(let error) = outcome, error.kind == .connectionLost, preparationError == nil {
-                // No result of this read came back before the link went down (collectResults
-                // reports only that as a lost connection). The server may have run it.
-                rerun = .unknown
-            }
             let ended = clock.now
-            results.append(PipelinedResult(result: outcome, started: started, ended: ended, rerun: rerun))
+            if let forget = run.record(outcome, preparationFailed: preparationError != nil, started: started, ended: ended) {
+                statementCache.forget(forget)
+            }
             started = ended
             // Each query's results end with its sync point; anything else means the link broke.
             if let sync = PQgetResult(connection) {
                 let status = PQresultStatus(sync)
                 PQclear(sync)
-                if status != PGRES_PIPELINE_SYNC { broken = true }
+                if status != PGRES_PIPELINE_SYNC { run.recordBreak() }
             } else {
-                broken = true
+                run.recordBreak()
             }
-            if broken { break }
+            if run.broken { return }
         }
-        if broken || sent < queries.count || PQexitPipelineMode(connection) != 1 {
-            usable.store(false, ordering: .relaxed)
-        }
-        let reason = control.end()
-        pendingCancels.wait()  // a cancel in flight must land before the next query is sent
-        if results.count < queries.count { failRest(with: connectionError()) }  // after a break, or sent only in part
-        // Results that arrived before a break stand; failures after it are the lost connection's.
-        let lost = PQstatus(connection) != CONNECTION_OK
-        if lost { usable.store(false, ordering: .relaxed) } else if isUsable { endOpenTransaction(holdTransaction: false) }
-        for index in results.indices {
-            guard case .failure(var error) = results[index].result else { continue }
-            if let reason, error.code == .queryCanceled {
-                error = QueryControl.error(for: reason)
-            } else if lost {
-                error.kind = .connectionLost
-            }
-            results[index].result = .failure(error)
-        }
-        return results
     }
 
     /// Sends one query of a pipeline, through a named prepared statement when the connection has
