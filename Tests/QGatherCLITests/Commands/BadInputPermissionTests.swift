@@ -17,6 +17,17 @@ import Testing
         return "nobody"
     }
 
+    /// Copies the binary through a descriptor opened close-on-exec: a child that another test
+    /// forks meanwhile must not inherit it open for writing, or exec fails with "Text file busy".
+    private static func copyExecutable(from source: String, to destination: String) throws {
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: source))
+        let descriptor = open(destination, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o755)
+        try #require(descriptor >= 0, "cannot create \(destination)")
+        defer { close(descriptor) }
+        let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        try #require(written == bytes.count, "cannot copy the binary to \(destination)")
+    }
+
     /// Runs `badCase` as the unprivileged user after `prepare` changed modes; checks it like the corpus.
     private func check(_ badCase: BadInputCase, prepare: (BadInputWorkspace) throws -> Void) async throws {
         let user = try Self.unprivilegedUser()
@@ -25,8 +36,7 @@ import Testing
         try #require(sharedMode & 0o001 != 0, "/tmp must be open to every user for the permission tests")
         let runner = try TemporaryDirectory(parent: shared, permissions: 0o755)
         let binary = runner.path("qgather")
-        try FileManager.default.copyItem(atPath: CLIRunner.binary, toPath: binary)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: binary)
+        try Self.copyExecutable(from: CLIRunner.binary, to: binary)
         let workspace = try BadInputWorkspace(parent: shared)
         let arguments = try badCase.arguments(workspace)
         try prepare(workspace)
