@@ -204,10 +204,12 @@ struct SQLLexer {
         position + ahead < bytes.count ? bytes[position + ahead] : nil
     }
 
-    /// An operator runs until a non-operator byte or the start of a comment.
+    /// An operator runs until a non-operator byte, the start of a comment, or (SQLite) a
+    /// backtick, which opens a quoted name there.
     private mutating func scanOperator() {
         while position < bytes.count, Self.isOperatorByte(bytes[position]) {
             let b = bytes[position]
+            if b == UInt8(ascii: "`") && dialect == .sqlite { break }
             if (b == UInt8(ascii: "-") && peek(1) == UInt8(ascii: "-")) || (b == UInt8(ascii: "/") && peek(1) == UInt8(ascii: "*")) {
                 break
             }

@@ -1,11 +1,17 @@
 /// What a statement does, judged from its keywords (outside strings and comments).
 package enum StatementKind {
-    /// Upper-cased keywords and identifiers of `sql`, in order.
+    /// Upper-cased keywords and identifiers of `sql`, in order (those before the point where it
+    /// stops lexing, if it does not lex).
     static func words(of sql: String, dialect: SQLDialect) -> [String] {
+        lexedWords(of: sql, dialect: dialect).words
+    }
+
+    /// The words of `sql`, and whether all of it lexed.
+    private static func lexedWords(of sql: String, dialect: SQLDialect) -> (words: [String], complete: Bool) {
         var lexer = StatementScanner(bytes: Array(sql.utf8), dialect: dialect, file: "")
         lexer.collectWords = true
-        _ = try? lexer.statements(firstIndex: 0)
-        return lexer.words
+        let complete = (try? lexer.statements(firstIndex: 0)) != nil
+        return (lexer.words, complete)
     }
 
     /// The first two keywords of `sql`: enough to classify it, without lexing a long statement.
@@ -59,7 +65,10 @@ package enum StatementKind {
     /// Whether `sql` only reads: a SELECT, VALUES, TABLE, SHOW or EXPLAIN without ANALYZE, or a
     /// WITH query with no data-changing statement inside. Only such queries are retried.
     package static func isReadOnly(_ sql: String, dialect: SQLDialect) -> Bool {
-        isReadOnly(words: plainWords(of: sql) ?? words(of: sql, dialect: dialect))
+        if let words = plainWords(of: sql) { return isReadOnly(words: words) }
+        // A text that does not lex may hide a writing word behind the point where it stops.
+        let (words, complete) = lexedWords(of: sql, dialect: dialect)
+        return complete && isReadOnly(words: words)
     }
 
     /// Whether `sql` is exactly one read-only statement: what may share a pipeline with others

@@ -156,10 +156,11 @@ struct StatementScanner {
     /// The name in a `-- name: foo` comment (the bytes after `--`), if this is one.
     static func annotatedName(in comment: ArraySlice<UInt8>) -> String? {
         let body = comment.drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
-        guard body.count >= 5, body.prefix(5).map({ $0 | 0x20 }).elementsEqual("name:".utf8) else { return nil }
-        let name = body.dropFirst(5).drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
-            .prefix { !SQLLexer.isSpace($0) }
-        return name.isEmpty ? nil : String(decoding: name, as: UTF8.self)
+        guard body.count >= 5, body.prefix(4).map({ $0 | 0x20 }).elementsEqual("name".utf8),
+              body[body.startIndex + 4] == UInt8(ascii: ":") else { return nil }
+        let rest = String(decoding: body.dropFirst(5), as: UTF8.self)
+        let name = rest.drop { $0 == " " || $0 == "\t" }.prefix { !$0.isWhitespace }
+        return name.isEmpty ? nil : String(name)
     }
 
     /// The word's text with ASCII letters upper-cased (SQL keywords are ASCII).

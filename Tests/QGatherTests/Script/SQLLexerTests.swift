@@ -29,6 +29,23 @@ private func tokens(_ sql: String, _ dialect: SQLDialect) throws -> [String] {
         ])
     }
 
+    @Test func sqliteBacktickRightAfterAnOperatorStillQuotesAName() throws {
+        #expect(try tokens("a=`b`||`c d`", .sqlite) == ["word:a", "operator:=", "quotedIdentifier:`b`", "operator:||", "quotedIdentifier:`c d`"])
+        let queries = try ScriptSplitter(dialect: .sqlite).split("SELECT * FROM t WHERE a=`b`; SELECT `first`||' '||`last` FROM p;")
+        #expect(queries.map(\.sql) == ["SELECT * FROM t WHERE a=`b`", "SELECT `first`||' '||`last` FROM p"])
+        #expect(!StatementKind.isReadOnly("WITH s AS (SELECT * FROM src WHERE k=`k`) INSERT INTO dst SELECT `k` FROM s", dialect: .sqlite))
+    }
+
+    @Test func aTextThatDoesNotLexIsNeverReadOnly() {
+        #expect(!StatementKind.isReadOnly("SELECT 'x FROM t; INSERT INTO u VALUES (1)", dialect: .postgres))
+        #expect(!StatementKind.isReadOnly("SELECT `x FROM t", dialect: .sqlite))
+    }
+
+    @Test func aNameEndsAtAnyWhiteSpaceAndNeedsItsColon() throws {
+        #expect(try ScriptSplitter(dialect: .sqlite).split("-- name: daily\u{00A0}report\nSELECT 1;").map(\.name) == ["daily"])
+        #expect(try ScriptSplitter(dialect: .sqlite).split("--name\u{1A}foo\nSELECT 1;").map(\.name) == ["q1"])
+    }
+
     @Test func numbersEndWhereLettersBeginAsInPostgres() throws {
         #expect(try tokens("1INTO 12abc 0x1F .5 1e 2E+7", .postgres) == [
             "number:1", "word:INTO", "number:12", "word:abc", "number:0", "word:x1F", "number:.5", "number:1", "word:e", "number:2E+7",
