@@ -12,6 +12,7 @@ import Testing
     static func typecheck(_ source: String) throws -> (status: Int32, messages: String) {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("qgather-api-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        // Scratch space only: a directory left behind changes nothing this test checks.
         defer { try? FileManager.default.removeItem(at: directory) }
         let main = directory.appendingPathComponent("main.swift")
         try source.write(to: main, atomically: true, encoding: .utf8)

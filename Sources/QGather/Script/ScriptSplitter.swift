@@ -38,6 +38,11 @@ public struct ScriptSplitter: Sendable {
         return queries
     }
 
+    /// Whether `sql` mentions `standard_conforming_strings` (a `SET`, `RESET`, `set_config`, ...).
+    package static func mentionsStandardConformingStrings(_ sql: String) -> Bool {
+        StringSyntax.mentionsSetting(ArraySlice(sql.utf8))
+    }
+
     /// PostgreSQL: `standard_conforming_strings` after `statements` ran in a session that started
     /// with `initial` (the `--init` statements), or nil when they change it in a way that cannot be followed.
     public static func standardConformingStrings(after statements: [String], initial: Bool = true) -> Bool? {

@@ -114,7 +114,7 @@ struct RunCommand: AsyncParsableCommand {
     /// What `RESET` gives `standard_conforming_strings` in a session that starts at `value`:
     /// the same, unless `--init` set it (then the server's own default, which is not known).
     private func onReset(_ value: Bool) -> Bool? {
-        options.initSQL.contains { $0.lowercased().contains("standard_conforming_strings") } ? nil : value
+        options.initSQL.contains(where: ScriptSplitter.mentionsStandardConformingStrings) ? nil : value
     }
 
     /// `--list`: prints the statements; no database is opened.

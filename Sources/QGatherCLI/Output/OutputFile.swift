@@ -10,20 +10,10 @@ enum OutputFile {
         guard descriptor >= 0 else { throw OutputError(path: path, errno: errno) }
         var status = stat()
         let isRegularFile = fstat(descriptor, &status) == 0 && status.st_mode & S_IFMT == S_IFREG
-        var failure: Int32?
-        var text = text
-        text.withUTF8 { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let written = Foundation.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    failure = errno
-                    return
-                }
-                offset += written
-            }
-        }
+        let writer = OutputWriter(descriptor: descriptor)
+        writer.write(text)
+        writer.flush()
+        var failure = writer.failure
         if close(descriptor) != 0 && failure == nil { failure = errno }
         if let failure {
             if isRegularFile { unlink(path) }
