@@ -38,6 +38,20 @@ public final class Database: Sendable {
     /// The most connections this database's pool opens at once.
     public var maxConnections: Int { pool.maxConnections }
 
+    /// A short name for this database, a fleet's default member label: a SQLite file's name
+    /// without its extension (`memory` for `:memory:`), a PostgreSQL server's
+    /// `host:port/dbname`. Never a password.
+    public var label: String {
+        if let postgres = driver as? PostgresDriver { return postgres.label }
+        guard let sqlite = driver as? SQLiteDriver else { return driver.displayName }
+        var path = sqlite.path
+        if path == ":memory:" || path.isEmpty { return "memory" }
+        if path.hasPrefix("file:") { path = String(path.dropFirst(5).prefix { $0 != "?" }) }
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return name }
+        return String(name[..<dot])
+    }
+
     /// The dialect batches for this database are split in.
     public var dialect: SQLDialect { driver.dialect }
 

@@ -31,6 +31,8 @@ public struct GatherOptions: Sendable {
     /// When PostgreSQL pipelines deepen and shrink (tests set it to make that independent of
     /// the machine's load).
     var pipelineTuning = PipelinePlanner.Tuning()
+    /// Slots shared with the other targets of a fleet: a query holds one while it has a connection.
+    package var slotGate: SlotGate?
 
     /// Creates options; `jobs` defaults to the number of cores.
     public init(jobs: Int? = nil, policy: ErrorPolicy = .failFast, timeout: Duration? = nil, snapshot: Bool = false,

@@ -174,6 +174,8 @@ package struct Gatherer: Sendable {
     private func runOne(_ query: Query, channel: RowChannel?, pool: ConnectionPool, batchStart: ContinuousClock.Instant, clock: ContinuousClock,
                         guardingWrites: Bool = false) async -> QueryOutcome {
         if Task.isCancelled { return QueryOutcome(query: query, result: .cancelled) }
+        guard await takeSlot() else { return QueryOutcome(query: query, result: .cancelled) }
+        defer { options.slotGate?.release() }
         let connection: any DatabaseConnection
         do {
             connection = try await pool.lease()
@@ -188,14 +190,19 @@ package struct Gatherer: Sendable {
     private func runPipelined(_ queries: [Query], channels: [RowChannel?], pool: ConnectionPool, batchStart: ContinuousClock.Instant,
                               clock: ContinuousClock) async -> [QueryOutcome] {
         if Task.isCancelled { return queries.map { QueryOutcome(query: $0, result: .cancelled) } }
+        guard await takeSlot() else { return queries.map { QueryOutcome(query: $0, result: .cancelled) } }
         let connection: any DatabaseConnection
         do {
             connection = try await pool.lease()
         } catch {
+            options.slotGate?.release()
             return queries.map { Self.leaseFailure(error, for: $0) }
         }
         guard let pipelining = connection as? any PipeliningConnection else {
-            defer { pool.release(connection) }
+            defer {
+                pool.release(connection)
+                options.slotGate?.release()
+            }
             var outcomes: [QueryOutcome] = []
             for (query, channel) in zip(queries, channels) {
                 outcomes.append(await run(query, on: connection, channel: channel, batchStart: batchStart, clock: clock))
@@ -206,6 +213,8 @@ package struct Gatherer: Sendable {
         for query in queries { options.onEvent?(.started(query, at: sent - batchStart)) }
         let results = await pipelining.executePipeline(queries, channels: channels, control: QueryControl())
         pool.release(connection)
+        // A rerun below takes a slot of its own.
+        options.slotGate?.release()
         var outcomes: [QueryOutcome] = []
         for (index, item) in results.enumerated() {
             if let effect = item.rerun,
@@ -226,6 +235,17 @@ package struct Gatherer: Sendable {
                                          duration: item.ended - item.started))
         }
         return outcomes
+    }
+
+    /// Takes a slot of the fleet's gate, if there is one; false if the task was cancelled while waiting.
+    private func takeSlot() async -> Bool {
+        guard let gate = options.slotGate else { return true }
+        do {
+            try await gate.acquire()
+            return true
+        } catch {
+            return false
+        }
     }
 
     /// The outcome of a query that got no connection.

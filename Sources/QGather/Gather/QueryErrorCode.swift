@@ -59,6 +59,10 @@ extension QueryError {
         public static let connect: Code = "connect"
         /// A consistent snapshot could not be set up (`--snapshot`).
         public static let snapshot: Code = "snapshot"
+        /// A target of a fan-out returned other columns than the first target that answered.
+        public static let columnsDiffer: Code = "columns_differ"
+        /// A spread batch holds a statement that writes (copies would diverge): nothing ran.
+        public static let writeRefused: Code = "write_refused"
         /// qgather itself failed (a connection's thread went away).
         public static let `internal`: Code = "internal"
 

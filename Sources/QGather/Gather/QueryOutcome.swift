@@ -30,6 +30,11 @@ public struct QueryOutcome: Sendable {
     public var duration: Duration?
     /// How many times it was attempted (more than 1 only with retries).
     public var attempts: Int
+    /// Run on a fleet with fan-out: this query's outcome on each target, in target order
+    /// (`result` then holds the rows of every target that answered, merged). Empty otherwise.
+    public var targets: [TargetOutcome] = []
+    /// Run on a fleet with spread: the label of the target that served the query.
+    public var servedBy: String?
 
     /// Creates an outcome.
     public init(query: Query, result: Result, startOffset: Duration? = nil, duration: Duration? = nil, attempts: Int = 1) {
@@ -40,8 +45,14 @@ public struct QueryOutcome: Sendable {
         self.attempts = attempts
     }
 
-    /// `ok`, `error` or `cancelled`.
+    /// `ok`, `error` or `cancelled`. With fan-out: `error` if the query failed on any target,
+    /// else `cancelled` if it was cancelled on any.
     public var status: Status {
+        if !targets.isEmpty {
+            if targets.contains(where: { $0.status == .error }) { return .error }
+            if targets.contains(where: { $0.status == .cancelled }) { return .cancelled }
+            return .ok
+        }
         switch result {
         case .rows: return .ok
         case .failed: return .error
@@ -61,8 +72,14 @@ public struct QueryOutcome: Sendable {
         return nil
     }
 
-    /// The rows, or the query's error (`QueryError.cancelled` for a cancelled query).
+    /// The rows, or the query's error (`QueryError.cancelled` for a cancelled query). With
+    /// fan-out, the first target's error if the query did not succeed on every target (the rows
+    /// of those that answered stay in `rowSet` and `targets`).
     public func get() throws(QueryError) -> RowSet {
+        if let failed = targets.first(where: { $0.status != .ok }) {
+            if let error = failed.error { throw error }
+            throw QueryError.cancelled(query)
+        }
         switch result {
         case .rows(let rows): return rows
         case .failed(let error): throw error

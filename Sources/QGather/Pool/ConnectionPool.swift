@@ -104,6 +104,19 @@ package final class ConnectionPool: Sendable {
         }
     }
 
+    /// Closes the idle connections and keeps the pool open: a later lease opens new ones. A
+    /// fleet calls it once a target's queries are done, to give back its descriptors.
+    package func closeIdle() async {
+        let idle = state.withLock { s in
+            defer {
+                s.open -= s.idle.count
+                s.idle = []
+            }
+            return s.idle
+        }
+        for connection in idle { await connection.close() }
+    }
+
     /// Closes every idle connection and fails every waiter; leased connections close when released.
     package func close() async {
         let (idle, waiters) = state.withLock { s in

@@ -53,22 +53,40 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup(title: "Output") var output: OutputOptions
 
     func validate() throws {
-        if files.isEmpty { throw ValidationError("no SQL file given (use '-' to read standard input)") }
+        if files.isEmpty && !target.db.contains(where: TargetResolver.isSQLFile) {
+            throw ValidationError("no SQL file given (use '-' to read standard input)")
+        }
         if !list { try target.requireTarget() }
     }
 
     func run() async throws {
-        if list { return try listStatements() }
-        let gatherOptions = options.gatherOptions(defaultJobs: target.target.defaultJobs)
+        let resolved: TargetResolver.Resolved
+        do {
+            resolved = try TargetResolver.resolve(target, files: files)
+        } catch {
+            throw usageFailure(error.description)
+        }
+        if list { return try listStatements(resolved.files) }
+        if resolved.targets.count > 1 {
+            let fleet = FleetRun(targets: resolved.targets, scripts: try readScripts(resolved.files), options: options, output: output)
+            return try await fleet.run()
+        }
+        if options.spread { throw usageFailure("--spread needs several targets (copies of one database)") }
+        try await runSingle(resolved.targets[0].target, files: resolved.files)
+    }
+
+    /// The run on one database: exactly what qgather did before it knew of several.
+    private func runSingle(_ target: TargetOptions.Target, files: [String]) async throws {
+        let gatherOptions = options.gatherOptions(defaultJobs: target.defaultJobs)
         let database: Database
         do {
-            database = try DatabaseFactory.make(target.target, poolSize: options.poolSize ?? gatherOptions.jobs, readOnly: options.readOnly,
+            database = try DatabaseFactory.make(target, poolSize: options.poolSize ?? gatherOptions.jobs, readOnly: options.readOnly,
                                                 initSQL: options.initSQL)
         } catch {
             StandardError.fail(error.description)
             throw ExitStatus.cannotOpen
         }
-        let scripts = try readScripts()
+        let scripts = try readScripts(files)
         let dialect = database.dialect
         let preparation = BatchPreparation(scripts: scripts, dialect: dialect, options: options, output: output)
         // PostgreSQL reads '...' strings as the session's standard_conforming_strings says: split
@@ -105,25 +123,21 @@ struct RunCommand: AsyncParsableCommand {
         if status != ExitStatus.ok { throw status }
     }
 
-    /// PostgreSQL: `standard_conforming_strings` as the `--init` statements leave it (the server
-    /// default is on); the server's own report after connecting has the last word.
     private func initialStandardConformingStrings(dialect: SQLDialect) -> Bool {
-        dialect == .postgres ? ScriptSplitter.standardConformingStrings(after: options.initSQL) ?? true : true
+        options.initialStandardConformingStrings(dialect: dialect)
     }
 
-    /// What `RESET` gives `standard_conforming_strings` in a session that starts at `value`:
-    /// the same, unless `--init` set it (then the server's own default, which is not known).
     private func onReset(_ value: Bool) -> Bool? {
-        options.initSQL.contains(where: ScriptSplitter.mentionsStandardConformingStrings) ? nil : value
+        options.standardConformingStringsOnReset(value)
     }
 
     /// `--list`: prints the statements; no database is opened.
-    private func listStatements() throws {
+    private func listStatements(_ files: [String]) throws {
         let dialect = target.dialect
         let assumed = initialStandardConformingStrings(dialect: dialect)
         let batch: Batch
         do {
-            batch = try ScriptLoader.split(readScripts(), dialect: dialect, standardConformingStrings: assumed,
+            batch = try ScriptLoader.split(readScripts(files), dialect: dialect, standardConformingStrings: assumed,
                                            standardConformingStringsOnReset: onReset(assumed))
         } catch let error as ScriptError {
             throw usageFailure(error.description)
@@ -140,7 +154,7 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     /// The files' texts; exits 2 if one cannot be read.
-    private func readScripts() throws -> [(path: String, text: String)] {
+    private func readScripts(_ files: [String]) throws -> [(path: String, text: String)] {
         do {
             return try ScriptLoader.readScripts(paths: files)
         } catch {

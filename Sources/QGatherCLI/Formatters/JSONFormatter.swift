@@ -5,7 +5,9 @@ import QGather
 /// Each object: index, name, line, status (`ok`/`error`/`cancelled`), columns (name, type),
 /// rows (arrays; JSON null for NULL, numbers as numbers — NaN and ±Infinity as strings —,
 /// json/jsonb embedded), rows_affected,
-/// error (code, message, line, column), start_ms, elapsed_ms, attempts.
+/// error (code, message, line, column), start_ms, elapsed_ms, attempts; with several targets,
+/// `targets` (fan-out: each target's status, rows, elapsed_ms, error) or `target` (spread: the
+/// target that served the query).
 struct JSONFormatter: OutcomeFormatter {
     /// One object per line (ndjson) instead of one array.
     let lines: Bool
@@ -107,6 +109,16 @@ struct JSONFormatter: OutcomeFormatter {
         }
         json += ",\"start_ms\":" + milliseconds(outcome.startOffset) + ",\"elapsed_ms\":" + milliseconds(outcome.duration)
         json += ",\"attempts\":\(outcome.attempts)"
+        if let servedBy = outcome.servedBy { json += ",\"target\":" + string(servedBy) }
+        if !outcome.targets.isEmpty { json += ",\"targets\":[" + outcome.targets.map(targetObject).joined(separator: ",") + "]" }
+        return json + "}"
+    }
+
+    /// One target's part in a fan-out query: `{target, status, rows, elapsed_ms, error}`.
+    static func targetObject(_ target: TargetOutcome) -> String {
+        var json = "{\"target\":\(string(target.label)),\"status\":\"\(target.status.rawValue)\",\"rows\":\(target.rowCount)"
+        json += ",\"elapsed_ms\":" + milliseconds(target.duration)
+        json += ",\"error\":" + (target.error.map(errorObject) ?? "null")
         return json + "}"
     }
 

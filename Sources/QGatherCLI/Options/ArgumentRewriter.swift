@@ -8,7 +8,8 @@ import QGather
 /// as a missing value; it is passed as `--jobs=-1` so the range check names it.
 enum ArgumentRewriter {
     /// Options whose value is a number or a duration, by every spelling, with their long name.
-    static let numericOptions = ["--jobs": "--jobs", "-j": "--jobs", "--pool-size": "--pool-size", "--timeout": "--timeout"]
+    static let numericOptions = ["--jobs": "--jobs", "-j": "--jobs", "--pool-size": "--pool-size", "--timeout": "--timeout",
+                                  "--per-target": "--per-target"]
 
     static func rewrite(_ arguments: [String]) -> [String] {
         var result: [String] = []

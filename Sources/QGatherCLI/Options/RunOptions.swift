@@ -33,7 +33,16 @@ struct RunOptions: ParsableArguments {
     @Option(name: .long, help: "Retry a read-only query up to N times after a transient error (busy, locked, serialization failure, deadlock, lost connection).")
     var retries = 0
 
+    @Option(name: .long, help: "With several targets: most connections at work on one target (1-1000; default 4).")
+    var perTarget: Int?
+
+    @Flag(name: .long, help: "With several targets that are copies of one database (a primary and its read replicas): run each query once, on whichever has a free connection. Reads only.")
+    var spread = false
+
     func validate() throws {
+        if let perTarget, !(1...1000).contains(perTarget) { throw ValidationError("--per-target must be between 1 and 1000 (got \(perTarget))") }
+        if spread && snapshot { throw ValidationError("--spread cannot be combined with --snapshot: there is no snapshot across servers") }
+        if spread && serial { throw ValidationError("--spread cannot be combined with --serial: a serial run is one session on one database") }
         if let jobs, !(1...1000).contains(jobs) { throw ValidationError("--jobs must be between 1 and 1000 (got \(jobs))") }
         if let poolSize, !(1...1000).contains(poolSize) { throw ValidationError("--pool-size must be between 1 and 1000 (got \(poolSize))") }
         if snapshot && serial { throw ValidationError("--snapshot and --serial cannot be combined") }
@@ -44,6 +53,18 @@ struct RunOptions: ParsableArguments {
         if let timeout, DurationText.parse(timeout) == nil {
             throw ValidationError("--timeout '\(timeout)' is not a duration like 500ms, 5s or 2m")
         }
+    }
+
+    /// PostgreSQL: `standard_conforming_strings` as the `--init` statements leave it (the server
+    /// default is on); the server's own report after connecting has the last word.
+    func initialStandardConformingStrings(dialect: SQLDialect) -> Bool {
+        dialect == .postgres ? ScriptSplitter.standardConformingStrings(after: initSQL) ?? true : true
+    }
+
+    /// What `RESET` gives `standard_conforming_strings` in a session that starts at `value`:
+    /// the same, unless `--init` set it (then the server's own default, which is not known).
+    func standardConformingStringsOnReset(_ value: Bool) -> Bool? {
+        initSQL.contains(where: ScriptSplitter.mentionsStandardConformingStrings) ? nil : value
     }
 
     /// The gather options these flags describe; `defaultJobs` applies when `--jobs` is not given.

@@ -3,12 +3,35 @@ import QGather
 
 /// What the end of a run needs to know of its outcomes (their rows are written and dropped).
 struct DeliveryTally: Sendable {
-    /// Queries that failed.
+    /// Queries that failed (with several targets: (query, target) pairs).
     var failed = 0
-    /// Queries cancelled.
+    /// Queries cancelled (pairs, with fan-out).
     var cancelled = 0
+    /// Queries (pairs, with fan-out) that got a connection and started.
+    var started = 0
+    /// Queries (pairs) that failed because their database could not be opened.
+    var unreachable = 0
+    /// Outcomes counted: queries, or (query, target) pairs with fan-out.
+    var total = 0
+    /// Fan-out: the targets a query could not run on because they could not be opened.
+    var unreachableTargets = Set<String>()
     /// Each query's timing, when `--timing` or `--timing-json` asks for them.
     var timings: [TimingReport.Entry] = []
+
+    /// Counts one outcome (a query's, or a pair's).
+    mutating func count(_ status: QueryOutcome.Status, error: QueryError?, started: Bool, target: String? = nil) {
+        total += 1
+        if started { self.started += 1 }
+        switch status {
+        case .ok: break
+        case .error: failed += 1
+        case .cancelled: cancelled += 1
+        }
+        if error?.code == .connect {
+            unreachable += 1
+            if let target { unreachableTargets.insert(target) }
+        }
+    }
 }
 
 /// The one writer of a batch run: results (through its `OutcomeSink`), error lines, the
@@ -50,7 +73,13 @@ actor ConsoleOutput {
     func deliver(_ outcome: QueryOutcome, flush: Bool = true) {
         if sink.writesToStdout && stdoutIsTerminal { clearProgress() }
         attempt { (sink: inout any OutcomeSink) throws(OutputError) in try sink.write(outcome, flush: flush) }
-        if case .failed(let error) = outcome.result { printError(error.description) }
+        if outcome.targets.isEmpty {
+            if case .failed(let error) = outcome.result { printError(error.description) }
+        } else {
+            for target in outcome.targets {
+                if let error = target.error { printError("\(target.label): \(error.description)") }
+            }
+        }
     }
 
     /// Writes every outcome of `stream` as it arrives, in order, and counts them. The loop runs
@@ -63,12 +92,15 @@ actor ConsoleOutput {
         var outcomes = stream.makeAsyncIterator()
         while let outcome = await outcomes.next(isolation: self) {
             deliver(outcome, flush: !outcomes.hasReadyOutcome)
-            switch outcome.status {
-            case .ok: break
-            case .error: tally.failed += 1
-            case .cancelled: tally.cancelled += 1
+            if outcome.targets.isEmpty {
+                tally.count(outcome.status, error: outcome.error, started: outcome.startOffset != nil)
+                if keepTimings { tally.timings.append(TimingReport.Entry(outcome)) }
+            } else {
+                for target in outcome.targets {
+                    tally.count(target.status, error: target.error, started: target.startOffset != nil, target: target.label)
+                    if keepTimings { tally.timings.append(TimingReport.Entry(outcome.query, target: target)) }
+                }
             }
-            if keepTimings { tally.timings.append(TimingReport.Entry(outcome)) }
         }
         return tally
     }

@@ -77,7 +77,8 @@ struct OutDirWriter: OutcomeSink {
     mutating func write(_ outcome: QueryOutcome, flush: Bool) throws(OutputError) {
         let name = fileNames[outcome.query.index]
         var written: String?
-        if outcome.status == .ok {
+        // A fan-out query that failed on some targets still has the merged rows of the others.
+        if outcome.status == .ok || (!outcome.targets.isEmpty && outcome.rowSet != nil) {
             try OutDirWriter.save(content(of: outcome), to: path(name))
             written = name
         } else if force {
@@ -110,8 +111,10 @@ struct OutDirWriter: OutcomeSink {
         json += ", \"file\": \(file.map(JSONFormatter.string) ?? "null"), \"line\": \(outcome.query.line)"
         json += ", \"status\": \"\(outcome.status.rawValue)\", \"rows\": \(entry.rows.map(String.init) ?? "null")"
         json += ", \"start_ms\": \(TimingJSON.number(entry.startMilliseconds)), \"elapsed_ms\": \(TimingJSON.number(entry.elapsedMilliseconds))"
-        json += ", \"error\": \(outcome.error.map(JSONFormatter.errorObject) ?? "null")}"
-        return json
+        json += ", \"error\": \(outcome.error.map(JSONFormatter.errorObject) ?? "null")"
+        if let servedBy = outcome.servedBy { json += ", \"target\": " + JSONFormatter.string(servedBy) }
+        if !outcome.targets.isEmpty { json += ", \"targets\": [" + outcome.targets.map(JSONFormatter.targetObject).joined(separator: ", ") + "]" }
+        return json + "}"
     }
 
     private static func save(_ text: String, to path: String) throws(OutputError) {

@@ -15,6 +15,15 @@ struct BatchRunner {
     /// Runs `batch` on `database`, writing the outcomes to `sink` (stdout or `--out-dir`), and
     /// returns the exit status.
     func run(_ batch: Batch, on database: Database, options: GatherOptions, into sink: sending any OutcomeSink) async -> ExitCode {
+        await run(batch, options: options, into: sink, runs: batch.count) { options, rowStream in
+            database.outcomes(batch, options: options, streamingRowsTo: rowStream)
+        }
+    }
+
+    /// Runs `batch` through `start` (one database, or a fleet: then `runs` counts the (query,
+    /// target) pairs of a fan-out), writing the outcomes to `sink`, and returns the exit status.
+    func run(_ batch: Batch, options: GatherOptions, into sink: sending any OutcomeSink, runs: Int, targets: Int = 1,
+             start: (GatherOptions, (any RowStreamSink)?) -> OutcomeStream) async -> ExitCode {
         let stderr = Terminal(descriptor: 2)
         // The head query's rows go straight to stdout as they are read (csv, json, ndjson), unless
         // a progress line shares the terminal with them.
@@ -24,11 +33,11 @@ struct BatchRunner {
         sink.whenWriteFails { cancelOnWriteFailure.fire() }
         let console = ConsoleOutput(sink: sink, stderr: stderr)
         var options = options
-        let tracker = progress ? ProgressTracker(total: batch.count) : nil
+        let tracker = progress ? ProgressTracker(total: runs) : nil
         if let tracker { options.onEvent = { tracker.record($0) } }
         let clock = ContinuousClock()
         let started = clock.now
-        let stream = database.outcomes(batch, options: options, streamingRowsTo: rowStream)
+        let stream = start(options, rowStream)
         let signals = SignalWatcher { stream.cancel() }
         cancelOnWriteFailure.arm { stream.cancel() }
         if writesToStdout { StdoutWatcher.start { Task { await console.readerGone() } } }
@@ -47,16 +56,21 @@ struct BatchRunner {
         }
         var writeFailed = false
         if let timingJSON, await !console.writeFile(TimingJSON.render(timings, wall: wall), to: timingJSON) { writeFailed = true }
+        let what = runs == batch.count ? "queries" : "query runs"
         if let signal = signals.receivedSignal {
-            await console.printError("qgather: interrupted: \(cancelled) of \(batch.count) queries cancelled")
+            await console.printError("qgather: interrupted: \(cancelled) of \(runs) \(what) cancelled")
             return signal == SIGTERM ? ExitStatus.terminated : ExitStatus.interrupted
         }
         if let failure = await console.outputFailure {
             // Said when it happened; the queries it cancelled are not failures of their own.
             return failure.readerGone ? ExitStatus.stdoutClosed : ExitStatus.outputFailed
         }
+        if targets > 1, tally.unreachableTargets.count == targets || (tally.total > 0 && tally.unreachable == tally.total) {
+            await console.printError("qgather: none of the \(targets) targets could be opened")
+            return ExitStatus.cannotOpen
+        }
         if failed > 0 || cancelled > 0 {
-            var summary = "\(failed) of \(batch.count) queries failed"
+            var summary = "\(failed) of \(runs) \(what) failed"
             if cancelled > 0 { summary += ", \(cancelled) cancelled" }
             await console.printError("qgather: " + summary)
             return ExitStatus.queryFailed

@@ -11,7 +11,8 @@ import QGather
 ///     }
 ///
 /// `start_ms` and `elapsed_ms` are `null` for a query that never started; `rows` is the row
-/// count (rows changed, for DML), `null` unless the query succeeded.
+/// count (rows changed, for DML), `null` unless the query succeeded. With several targets each
+/// entry also names its `target`: fan-out has one entry per (query, target) pair.
 enum TimingJSON {
     /// The document for `entries` of a batch that took `wall`.
     static func render(_ entries: [TimingReport.Entry], wall: Duration) -> String {
@@ -20,7 +21,9 @@ enum TimingJSON {
             out += i == 0 ? "\n    " : ",\n    "
             out += "{\"index\": \(entry.query.index), \"name\": \(JSONFormatter.string(entry.query.name)), \"line\": \(entry.query.line)"
             out += ", \"status\": \"\(entry.status.rawValue)\", \"start_ms\": \(number(entry.startMilliseconds))"
-            out += ", \"elapsed_ms\": \(number(entry.elapsedMilliseconds)), \"rows\": \(entry.rows.map(String.init) ?? "null")}"
+            out += ", \"elapsed_ms\": \(number(entry.elapsedMilliseconds)), \"rows\": \(entry.rows.map(String.init) ?? "null")"
+            if let target = entry.target { out += ", \"target\": \(JSONFormatter.string(target))" }
+            out += "}"
         }
         out += entries.isEmpty ? "]\n}\n" : "\n  ]\n}\n"
         return out

@@ -51,6 +51,19 @@ struct PostgresConninfo: Sendable {
         return parts.isEmpty ? "postgresql (libpq defaults)" : "postgresql " + parts.joined(separator: " ")
     }
 
+    /// `host:port/dbname` (defaults as libpq takes them: `PG*` variables, the local socket,
+    /// 5432, the user name), for a fan-out's `target` column; never the password.
+    var label: String {
+        let environment = ProcessInfo.processInfo.environment
+        func setting(_ keyword: String, _ variable: String) -> String? {
+            (value(keyword) ?? environment[variable]).flatMap { $0.isEmpty ? nil : $0 }
+        }
+        let host = setting("host", "PGHOST") ?? setting("hostaddr", "PGHOSTADDR") ?? "localhost"
+        let port = setting("port", "PGPORT") ?? "5432"
+        let user = setting("user", "PGUSER") ?? NSUserName()
+        return "\(host):\(port)/\(setting("dbname", "PGDATABASE") ?? user)"
+    }
+
     /// Keywords and values to connect with: the user's, plus `application_name=qgather` and a
     /// 10 s connect timeout unless the user (or PGAPPNAME / PGCONNECT_TIMEOUT) set them.
     var connectParameters: [(keyword: String, value: String)] {

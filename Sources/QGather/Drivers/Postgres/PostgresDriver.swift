@@ -36,6 +36,8 @@ package final class PostgresDriver: DatabaseDriver, PipelineCapableDriver {
     package var dialect: SQLDialect { .postgres }
     /// The target for messages (a PostgreSQL password never appears).
     package var displayName: String { conninfo.displayName }
+    /// `host:port/dbname`, as libpq would resolve them from the conninfo and the environment.
+    package var label: String { conninfo.label }
 
     /// Read-only statements of an autocommit batch may share a pipeline; not under `--read-only`,
     /// where the session setting is re-checked before every query (`enforceReadOnly`).
