@@ -133,13 +133,22 @@ package struct FanOutGatherer: Sendable {
                 sink.yield(.outcome(member: index, outcome))
             }
         }
+        // Opening the target (and asking its session how it reads strings) holds a slot too.
+        do {
+            try await gate.acquire()
+        } catch {
+            return failAll(QueryError.cancelled())
+        }
+        let prepared: Result<Batch, QueryError>
         do {
             try await database.validate()
+            prepared = await provider(index, database)
         } catch {
-            return failAll(QueryError(kind: .connectionLost, code: .connect, message: error.description))
+            prepared = .failure(QueryError(kind: .connectionLost, code: .connect, message: error.description))
         }
+        gate.release()
         let batch: Batch
-        switch await provider(index, database) {
+        switch prepared {
         case .success(let ready): batch = ready
         case .failure(let error): return failAll(error)
         }

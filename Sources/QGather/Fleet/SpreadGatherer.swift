@@ -149,8 +149,10 @@ package struct SpreadGatherer: Sendable {
                         }
                     }
                     if requeued { continue }
+                    queue.finished(index)
                     emit(outcome, servedBy: down ? nil : label)
-                    return
+                    if down { return }
+                    continue
                 }
             }
             queue.finished(index)

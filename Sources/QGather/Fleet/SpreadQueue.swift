@@ -80,7 +80,6 @@ final class SpreadQueue: Sendable {
                 s.next = count
             }
             s.requeued.removeAll { stranded.contains($0) }
-            s.running += stranded.count
             return stranded
         }
     }

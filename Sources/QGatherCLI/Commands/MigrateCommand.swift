@@ -38,9 +38,7 @@ struct MigrateCommand: AsyncParsableCommand {
         }
         let targets: [LabelledTarget]
         do {
-            let resolved = try TargetResolver.resolve(target, files: [])
-            if let file = resolved.files.first { throw TargetResolver.Failure(description: "\(file) is not a SQLite database (it does not start with SQLite's header)") }
-            targets = resolved.targets
+            targets = try TargetResolver.resolve(target, files: [], takesSQLFiles: false).targets
         } catch {
             StandardError.fail("\(error)")
             throw ExitStatus.usage

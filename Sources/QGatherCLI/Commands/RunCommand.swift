@@ -60,13 +60,13 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if list { return try listStatements(files) }
         let resolved: TargetResolver.Resolved
         do {
             resolved = try TargetResolver.resolve(target, files: files)
         } catch {
             throw usageFailure(error.description)
         }
-        if list { return try listStatements(resolved.files) }
         if resolved.targets.count > 1 {
             let fleet = FleetRun(targets: resolved.targets, scripts: try readScripts(resolved.files), options: options, output: output)
             return try await fleet.run()

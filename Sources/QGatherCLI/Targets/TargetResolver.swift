@@ -2,11 +2,12 @@ import Foundation
 
 /// Sorts the command line's databases from its SQL files and lists the run's targets.
 ///
-/// The rule that tells them apart is SQLite's file header, never the name: every value after
-/// `--db` (up to the next option) is a database, except an existing file that does not start
-/// with `SQLite format 3`, which is a SQL file of the batch; a SQL file argument that does start
-/// with it is refused (it is a database: give it after `--db`). So a SQL file is never opened as
-/// a database and a database is never read as SQL.
+/// The rule that tells them apart is SQLite's file header, never the name. Every value after
+/// `--db` (up to the next option) is a database, except when no SQL file comes before `--db`
+/// (`qgather --db a.db b.db checks.sql`): then an existing file among them that does not start
+/// with `SQLite format 3` is a SQL file of the batch. A SQL file argument that starts with the
+/// header is refused (it is a database: give it after `--db`), so a database is never read as
+/// SQL; a file after `--db` that is not a database fails to open, naming it, and is never changed.
 enum TargetResolver {
     /// The targets, in order (`--targets` file lines, then `--db` values, then `--pg` values),
     /// and the SQL files.
@@ -21,7 +22,8 @@ enum TargetResolver {
     }
 
     /// The targets and SQL files of `options` and the positional `files`.
-    static func resolve(_ options: TargetOptions, files: [String]) throws(Failure) -> Resolved {
+    /// `takesSQLFiles`: false for a command without SQL files (`migrate`): every `--db` value is a database.
+    static func resolve(_ options: TargetOptions, files: [String], takesSQLFiles: Bool = true) throws(Failure) -> Resolved {
         var sqlFiles = files
         var targets: [LabelledTarget] = []
         if let path = options.targets {
@@ -31,8 +33,9 @@ enum TargetResolver {
                 throw Failure(description: error.description)
             }
         }
+        let sqlFilesMayFollowDb = takesSQLFiles && files.isEmpty
         for value in options.db {
-            if isSQLFile(value) {
+            if sqlFilesMayFollowDb, isSQLFile(value) {
                 sqlFiles.append(value)
             } else {
                 targets.append(LabelledTarget(givenLabel: nil, target: .classify(value)))
@@ -42,6 +45,7 @@ enum TargetResolver {
         for file in sqlFiles where hasSQLiteHeader(file) {
             throw Failure(description: "\(file) is a SQLite database, not a SQL file: give it after --db")
         }
+        if targets.isEmpty { throw Failure(description: "no database: give --db PATH (SQLite) or --pg [CONNINFO] (PostgreSQL), or --targets FILE") }
         return Resolved(targets: targets, files: sqlFiles)
     }
 

@@ -129,7 +129,21 @@ enum BadInputCorpus {
         .flags("--timeout NaN", ["--timeout", "nan"], message: "qgather: --timeout 'nan' is not a duration"),
         .flags("--format xml", ["--format", "xml"], message: "qgather: The value 'xml' is invalid for '--format <format>'"),
         .flags("--format without a value", ["--format"], message: "qgather: Missing value for '--format <format>'"),
-        .flags("both --db and --pg", ["--pg", "dbname=x"], message: "qgather: give either --db or --pg, not both"),
+        .flags("--per-target 0", ["--per-target", "0"], message: "qgather: --per-target must be between 1 and 1000 (got 0)"),
+        .flags("--spread with one target", ["--spread"], message: "qgather: --spread needs several targets"),
+        .flags("--spread with --snapshot", ["--spread", "--snapshot"], message: "qgather: --spread cannot be combined with --snapshot"),
+        BadInputCase("a SQLite database given as the SQL file", exit: 2, message: { w in "qgather: \(w.db) is a SQLite database, not a SQL file: give it after --db" }) { w in
+            [w.db, "--db", w.db]
+        },
+        BadInputCase("a targets file with a bad conninfo", exit: 2, message: { w in "qgather: \(w.path("targets.txt")):3: " }) { w in
+            [try w.write("ok.sql", "SELECT 1;"), "--targets", try w.write("targets.txt", "# fleet\nlocal \(w.db)\neu 'host=x\n")]
+        },
+        BadInputCase("a targets file without targets", exit: 2, message: { w in "qgather: \(w.path("targets.txt")): no targets" }) { w in
+            [try w.write("ok.sql", "SELECT 1;"), "--targets", try w.write("targets.txt", "# nothing yet\n\n")]
+        },
+        BadInputCase("a targets file that does not exist", exit: 2, message: { w in "qgather: \(w.path("none.txt")): cannot read the targets file" }) { w in
+            [try w.write("ok.sql", "SELECT 1;"), "--targets", w.path("none.txt")]
+        },
         BadInputCase("neither --db nor --pg", exit: 2, message: { _ in "qgather: no database: give --db PATH (SQLite) or --pg [CONNINFO]" }) { w in
             [try w.write("ok.sql", "SELECT 1;")]
         },
