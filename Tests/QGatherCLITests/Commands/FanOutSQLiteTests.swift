@@ -1,0 +1,171 @@
+import Foundation
+import Testing
+
+/// `qgather FILE --db a.db b.db ...`: one batch on every SQLite file, merged per query.
+@Suite struct FanOutSQLiteTests {
+    /// Tenant files `name.db` in `dir`, each with `orders` rows of amounts 1...n.
+    static func tenants(_ dir: TemporaryDirectory, _ spec: [(name: String, orders: Int)]) throws -> [String] {
+        try spec.map { name, orders in
+            try Fixtures.database(in: dir, sql: """
+                CREATE TABLE orders (id INTEGER PRIMARY KEY, amount REAL);
+                WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < \(orders)) INSERT INTO orders(amount) SELECT x FROM c;
+                """, name: "\(name).db")
+        }
+    }
+
+    static let checks = """
+        -- name: totals
+        SELECT count(*) AS orders, sum(amount) AS revenue FROM orders;
+        -- name: biggest
+        SELECT id, amount FROM orders ORDER BY amount DESC LIMIT 1;
+        """
+
+    @Test func rowsAreMergedPerQueryInTargetOrderWithALabelColumn() throws {
+        let dir = try TemporaryDirectory()
+        let dbs = try Self.tenants(dir, [("acme", 3), ("globex", 1), ("initech", 2)])
+        let batch = try dir.write("checks.sql", Self.checks)
+        let result = try CLIRunner.run([batch, "--db"] + dbs + ["--format", "csv"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == """
+            target,orders,revenue
+            acme,3,6.0
+            globex,1,1.0
+            initech,2,3.0
+
+            target,id,amount
+            acme,3,3.0
+            globex,1,1.0
+            initech,2,2.0
+
+            """)
+        let table = try CLIRunner.run([batch, "--db", dbs[0], "--db", dbs[1]])
+        #expect(table.stdout.hasPrefix("-- totals (line 2)\n target | orders | revenue \n"), "\(table.stdout)")
+        #expect(table.stdout.components(separatedBy: "-- totals").count == 2, "one title per query")
+    }
+
+    @Test func sqlFilesMayFollowTheDatabasesWhenNoneComesFirst() throws {
+        let dir = try TemporaryDirectory()
+        let dbs = try Self.tenants(dir, [("a", 1), ("b", 2)])
+        let batch = try dir.write("checks.sql", "SELECT count(*) AS n FROM orders;")
+        let result = try CLIRunner.run(["--db"] + dbs + [batch, "--format", "csv"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "target,n\na,1\nb,2\n")
+    }
+
+    @Test func jsonKeepsOneObjectPerQueryWithEachTargetsPart() throws {
+        let dir = try TemporaryDirectory()
+        let dbs = try Self.tenants(dir, [("a", 1), ("b", 2)])
+        let batch = try dir.write("checks.sql", "SELECT count(*) AS n FROM orders;\nSELECT * FROM nowhere;\n")
+        let result = try CLIRunner.run([batch, "--db"] + dbs + ["--format", "ndjson", "--keep-going"])
+        #expect(result.status == 1)
+        let objects = try result.stdout.split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        #expect(objects.count == 2)
+        #expect((objects[0]["columns"] as! [[String: Any]]).map { $0["name"] as! String } == ["target", "n"])
+        #expect((objects[0]["rows"] as! [[Any]]).map { $0[0] as! String } == ["a", "b"])
+        let targets = objects[1]["targets"] as! [[String: Any]]
+        #expect(targets.map { $0["target"] as! String } == ["a", "b"])
+        #expect(targets.allSatisfy { ($0["status"] as! String) == "error" && (($0["error"] as? [String: Any])?["message"] as? String)?.contains("nowhere") == true })
+        #expect(objects[1]["status"] as? String == "error")
+        #expect(result.stderr.contains("a: \(batch):2: q2: no such table: nowhere\n"), "\(result.stderr)")
+        #expect(result.stderr.hasSuffix("qgather: 2 of 4 query runs failed\n"), "\(result.stderr)")
+    }
+
+    @Test func aMissingFileFailsOnlyItsOwnPairsUnderKeepGoing() throws {
+        let dir = try TemporaryDirectory()
+        let dbs = try Self.tenants(dir, [("a", 1), ("c", 3)])
+        let batch = try dir.write("checks.sql", "SELECT count(*) AS n FROM orders;")
+        let result = try CLIRunner.run([batch, "--db", dbs[0], dir.path("missing.db"), dbs[1], "--keep-going", "--format", "csv"])
+        #expect(result.status == 1)
+        #expect(result.stdout == "target,n\na,1\nc,3\n")
+        #expect(result.stderr.hasPrefix("missing: \(batch):1: q1: "), "\(result.stderr)")
+        let none = try CLIRunner.run([batch, "--db", dir.path("x.db"), dir.path("y.db"), "--keep-going"])
+        #expect(none.status == 3)
+        #expect(none.stderr.hasSuffix("qgather: none of the 2 targets could be opened\n"), "\(none.stderr)")
+    }
+
+    @Test func mismatchedColumnsFailThatPairAndSayWhichDiffer() throws {
+        let dir = try TemporaryDirectory()
+        let good = try Self.tenants(dir, [("good", 1)])[0]
+        let odd = try Fixtures.database(in: dir, sql: "CREATE TABLE orders (id INTEGER PRIMARY KEY, total REAL); INSERT INTO orders VALUES (1, 2);", name: "odd.db")
+        let batch = try dir.write("checks.sql", "SELECT * FROM orders;")
+        let result = try CLIRunner.run([batch, "--db", good, odd, "--keep-going", "--format", "csv"])
+        #expect(result.status == 1)
+        #expect(result.stdout == "target,id,amount\ngood,1,1.0\n")
+        #expect(result.stderr.contains("odd: \(batch):1: q1: columns differ from target good's: (id, total) here, (id, amount) there"), "\(result.stderr)")
+    }
+
+    @Test func failFastStopsEveryTarget() throws {
+        let dir = try TemporaryDirectory()
+        let dbs = try Self.tenants(dir, [("a", 1), ("b", 1), ("c", 1)])
+        let batch = try dir.write("checks.sql", "SELECT * FROM nowhere;\n\(Fixtures.runaway);\n")
+        let result = try CLIRunner.run([batch, "--db"] + dbs + ["--jobs", "2", "--per-target", "1"], timeout: 30)
+        #expect(result.status == 1)
+        #expect(result.seconds < 10, "took \(result.seconds) s")
+        #expect(result.stderr.contains("cancelled"), "\(result.stderr)")
+    }
+
+    @Test func targetsFileLabelsAndDuplicateLabels() throws {
+        let dir = try TemporaryDirectory()
+        _ = try Self.tenants(dir, [("a", 1), ("b", 2)])
+        let file = try dir.write("fleet.txt", "# tenants\nEU a.db\n\nb.db\nEU b.db\n")
+        let batch = try dir.write("checks.sql", "SELECT count(*) AS n FROM orders;")
+        let result = try CLIRunner.run([batch, "--targets", file, "--format", "csv"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "target,n\nEU,1\nb,2\nEU_2,2\n")
+    }
+
+    @Test func outDirWritesMergedFilesAndPerTargetSummaries() throws {
+        let dir = try TemporaryDirectory()
+        let dbs = try Self.tenants(dir, [("a", 1), ("b", 2)])
+        let batch = try dir.write("checks.sql", "-- name: n\nSELECT count(*) AS n FROM orders;")
+        let result = try CLIRunner.run([batch, "--db"] + dbs + ["--out-dir", dir.path("out"), "--format", "csv"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try String(contentsOfFile: dir.path("out/n.csv"), encoding: .utf8) == "target,n\na,1\nb,2\n")
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.path("out/summary.json")))) as! [String: Any]
+        let targets = ((summary["queries"] as! [[String: Any]])[0]["targets"] as! [[String: Any]])
+        #expect(targets.map { $0["target"] as! String } == ["a", "b"])
+        #expect(targets.map { $0["rows"] as! Int } == [1, 1])
+    }
+
+    @Test func timingShowsEachPairAndOneLanePerTarget() throws {
+        let dir = try TemporaryDirectory()
+        let dbs = try (0..<50).map { try dir.write("t\($0).db", "") }
+        let template = try Self.tenants(dir, [("template", 1)])[0]
+        for db in dbs { try FileManager.default.removeItem(atPath: db); try FileManager.default.copyItem(atPath: template, toPath: db) }
+        let batch = try dir.write("checks.sql", "SELECT count(*) FROM orders;\nSELECT max(amount) FROM orders;\n")
+        let result = try CLIRunner.run([batch, "--db"] + dbs + ["--timing", "--timing-json", dir.path("t.json"), "--format", "csv"],
+                                       environment: ["COLUMNS": "100"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lanes = result.stderr.split(separator: "\n").filter { $0.hasPrefix("t") && $0.contains("|") }
+        #expect(lanes.count == 50, "\(result.stderr)")
+        #expect(result.stderr.contains("100 query runs"), "\(result.stderr)")
+        let timeline = result.stderr.components(separatedBy: "timeline:")[1].split(separator: "\n").dropFirst()
+        #expect(timeline.allSatisfy { $0.count <= 100 }, "\(timeline.map(\.count).max() ?? 0) columns")
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.path("t.json")))) as! [String: Any]
+        let entries = json["queries"] as! [[String: Any]]
+        #expect(entries.count == 100)
+        #expect(Set(entries.map { $0["target"] as! String }).count == 50)
+    }
+
+    @Test func migrateRunsOnEveryTargetAndReportsEachOne() throws {
+        let dir = try TemporaryDirectory()
+        let migrations = dir.path("migrations")
+        try FileManager.default.createDirectory(atPath: migrations, withIntermediateDirectories: true)
+        try "CREATE TABLE items (id INTEGER PRIMARY KEY);".write(toFile: migrations + "/0001_items.sql", atomically: true, encoding: .utf8)
+        try "ALTER TABLE items ADD COLUMN name TEXT;".write(toFile: migrations + "/0002_name.sql", atomically: true, encoding: .utf8)
+        var dbs = (0..<20).map { dir.path("tenant\($0).db") }
+        // tenant7 already has the column the second migration adds: it fails there, alone.
+        let setup = try Fixtures.database(in: dir, sql: "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT);", name: "tenant7.db")
+        dbs[7] = setup
+        let result = try CLIRunner.run(["migrate", "--db"] + dbs + ["--dir", migrations])
+        #expect(result.status == 1, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.count == 19, "\(result.stdout)")
+        #expect(lines.first == "tenant0: applied 0001_items.sql, 0002_name.sql")
+        #expect(result.stderr.contains("tenant7: "), "\(result.stderr)")
+        #expect(result.stderr.hasSuffix("qgather: 1 of 20 targets are not at the latest version\n"), "\(result.stderr)")
+        let again = try CLIRunner.run(["migrate", "--db"] + dbs.filter { $0 != setup } + ["--dir", migrations])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stdout.split(separator: "\n").allSatisfy { $0.hasSuffix("nothing to apply: 2 migration(s) already applied") })
+    }
+}
