@@ -1,0 +1,40 @@
+import Foundation
+import Testing
+
+/// The PostgreSQL servers of the fan-out tests: the test server, the two more servers and the
+/// hot standby of the first of them that `Scripts/with-fleet` starts. Tests that need them fail
+/// (never skip) without them.
+enum FleetServers {
+    private static func variable(_ name: String) throws -> String {
+        try #require(ProcessInfo.processInfo.environment[name], "\(name) is not set: run the tests with ./Scripts/test, which starts the fleet")
+    }
+
+    /// The three primaries: the test server, A and B.
+    static func primaries() throws -> [String] {
+        [try PostgresServer.conninfo(), try variable("QGATHER_TEST_FLEET_A"), try variable("QGATHER_TEST_FLEET_B")]
+    }
+
+    /// Server A, which has a standby.
+    static func primaryWithStandby() throws -> String { try variable("QGATHER_TEST_FLEET_A") }
+
+    /// The hot standby of server A.
+    static func standby() throws -> String { try variable("QGATHER_TEST_FLEET_STANDBY") }
+
+    /// Active sessions of `applicationName` on the server of `conninfo` (other than psql's own).
+    static func active(_ conninfo: String, applicationName: String) throws -> Int {
+        let count = try PostgresServer.psql("SELECT count(*) FROM pg_stat_activity WHERE application_name = '\(applicationName)' AND state = 'active'",
+                                            conninfo: conninfo)
+        return Int(count.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+    }
+
+    /// Waits until the standby has replayed what its primary has written so far.
+    static func waitForReplay() throws {
+        let primaryLSN = try PostgresServer.psql("SELECT pg_current_wal_lsn()", conninfo: primaryWithStandby()).trimmingCharacters(in: .whitespacesAndNewlines)
+        for _ in 0..<200 {
+            let caughtUp = try PostgresServer.psql("SELECT pg_last_wal_replay_lsn() >= '\(primaryLSN)'::pg_lsn", conninfo: standby())
+            if caughtUp.hasPrefix("t") { return }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        Issue.record("the standby did not catch up with its primary")
+    }
+}
