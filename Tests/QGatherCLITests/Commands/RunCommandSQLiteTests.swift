@@ -194,7 +194,7 @@ import Testing
         let batch = try dir.write("b.sql", "SELECT 1;")
         for arguments in [[batch, "--db", db, "--jobs", "0"], [batch, "--db", db, "--jobs", "-1"], [batch, "--db", db, "--jobs", "99999999"],
                           [batch, "--db", db, "--timeout", "soon"], [batch, "--db", db, "--format", "xml"], [batch, "--db", db, "--bogus"],
-                          [batch], [batch, "--db", db, "--pg", "dbname=x"]] {
+                          [batch], [batch, "--db", db, "--per-target", "0"]] {
             let result = try CLIRunner.run(arguments)
             #expect(result.status == 2, "\(arguments): \(result.stderr)")
             #expect(result.stderr.hasPrefix("qgather: "), "\(arguments)")
