@@ -147,6 +147,21 @@ import Testing
         #expect(Set(entries.map { $0["target"] as! String }).count == 50)
     }
 
+    @Test func aThousandFilesRunUnderTheDefaultDescriptorLimit() throws {
+        let dir = try TemporaryDirectory()
+        let template = try Self.tenants(dir, [("template", 2)])[0]
+        try FileManager.default.createDirectory(atPath: dir.path("tenants"), withIntermediateDirectories: true)
+        for i in 0..<1000 { try FileManager.default.copyItem(atPath: template, toPath: dir.path("tenants/t\(i).db")) }
+        try dir.write("checks.sql", "SELECT count(*) AS n FROM orders;\nSELECT sum(amount) AS s FROM orders;\n")
+        let script = try dir.write("run.sh", "ulimit -n 1024 && cd \"$2\" && exec \"$1\" checks.sql --db tenants/*.db --format csv --jobs 8\n")
+        let result = try CLIRunner.run([script, CLIRunner.binary, dir.url.path], timeout: 180, executable: "/bin/bash")
+        #expect(result.status == 0, "\(result.stderr.prefix(500))")
+        let parts = result.stdout.components(separatedBy: "\n\n")
+        #expect(parts.count == 2)
+        #expect(parts[0].split(separator: "\n").count == 1001)
+        #expect(parts[1].split(separator: "\n").dropFirst().allSatisfy { $0.hasSuffix(",3.0") })
+    }
+
     @Test func migrateRunsOnEveryTargetAndReportsEachOne() throws {
         let dir = try TemporaryDirectory()
         let migrations = dir.path("migrations")
