@@ -104,6 +104,46 @@ def prepare_sqlite(path):
     c.close()
 
 
+TENANTS = 50
+TENANT_ROWS = 20_000
+F1_QUERIES = [
+    "SELECT count(*), sum(amount), avg(amount) FROM orders",
+    "SELECT status, count(*), sum(amount) FROM orders GROUP BY status ORDER BY status",
+    "SELECT customer, sum(amount) AS spent FROM orders GROUP BY customer ORDER BY spent DESC, customer LIMIT 10",
+    "SELECT substr(day, 1, 7) AS month, count(*), sum(amount) FROM orders GROUP BY month ORDER BY month",
+    "SELECT count(DISTINCT customer) FROM orders WHERE status = 'shipped'",
+    "SELECT day, count(*) AS n FROM orders GROUP BY day ORDER BY n DESC, day LIMIT 5",
+    "SELECT a.customer, count(*) FROM orders a JOIN orders b ON b.customer = a.customer AND b.id = a.id + 1 GROUP BY a.customer ORDER BY 2 DESC, 1 LIMIT 5",
+    "SELECT id, amount FROM orders ORDER BY amount DESC, id LIMIT 20",
+]
+
+
+def prepare_tenants():
+    """TENANTS SQLite files of TENANT_ROWS orders each (tenant i's data differs by i); reused when present."""
+    directory = WORK / "tenants"
+    paths = [directory / f"tenant{i:02d}.db" for i in range(TENANTS)]
+    if all(p.exists() for p in paths):
+        return [str(p) for p in paths]
+    directory.mkdir(exist_ok=True)
+    log(f"generating {TENANTS} tenant files ({TENANT_ROWS:,} orders each)")
+    for i, path in enumerate(paths):
+        path.unlink(missing_ok=True)
+        c = sqlite3.connect(path)
+        c.execute("CREATE TABLE orders(id INTEGER PRIMARY KEY, customer INTEGER, amount REAL, day TEXT, status TEXT)")
+        c.execute(
+            """INSERT INTO orders(id, customer, amount, day, status)
+               WITH RECURSIVE n(id) AS (SELECT 1 UNION ALL SELECT id + 1 FROM n WHERE id < ?)
+               SELECT id, (id * 7919 + ?) % 1500, ((id * 40503 + ?) % 100003) / 100.0,
+                      date('2024-01-01', '+' || ((id * 31 + ?) % 365) || ' days'),
+                      CASE (id + ?) % 4 WHEN 0 THEN 'pending' WHEN 1 THEN 'shipped' WHEN 2 THEN 'delivered' ELSE 'returned' END
+               FROM n""",
+            (TENANT_ROWS, i, i * 13, i, i),
+        )
+        c.commit()
+        c.close()
+    return [str(p) for p in paths]
+
+
 def pg_tool(name):
     """The real psql/pgbench binary: Debian's /usr/bin ones are a Perl wrapper (pg_wrapper) that
     adds ~35 ms to every start, which would make psql look slower than it is."""
@@ -143,6 +183,9 @@ def write_batches():
         "p3.sql": P3_SQL + ";\n",
         "p4.sql": "".join(q + ";\n" for q in P4_QUERIES),
         "p5.sql": P5_SQL + ";\n",
+        "f1.sql": "".join(q + ";\n" for q in F1_QUERIES),
+        "f2.sql": "SELECT pg_sleep(0.01);\n" * 3000,
+        "f3.sql": "SELECT pg_sleep(0.5);\n" * 16,
     }
     for name, text in files.items():
         (WORK / name).write_text(text)
@@ -264,6 +307,39 @@ def check_outputs(conninfo, db):
 # ---------------------------------------------------------------- the scenarios
 
 
+def fleet_scenarios(conninfo, fleet, tenants, reps_override):
+    """F1 (SQLite tenants) always; F2 and F3 when the fleet's servers are given."""
+    w = lambda name: str(WORK / name)
+    reps = lambda n: max(5, reps_override or n)
+    shell_loop = 'for f in "$@"; do sqlite3 -csv "$f" < "$0"; done'
+    found = [
+        ("F1", f"{TENANTS} SQLite tenant files ({TENANT_ROWS:,} orders each) x {len(F1_QUERIES)} report queries", reps(5), [
+            Contestant(f"qgather fan-out, {TENANTS} targets", [QGATHER, w("f1.sql"), "--db", *tenants, "--format", "csv"]),
+            Contestant("shell loop: for f; do sqlite3 -csv $f < batch; done", ["bash", "-c", shell_loop, w("f1.sql"), *tenants]),
+            Contestant("Python ThreadPoolExecutor(2) over the files", [PYTHON, PEERS, "sqlite-tenants", "--file", w("f1.sql"), "--workers", "2", *tenants],
+                       parse=phase_seconds),
+            Contestant("qgather fan-out, 10 targets (memory)", [QGATHER, w("f1.sql"), "--db", *tenants[:10], "--format", "csv"], compare=False),
+        ]),
+    ]
+    if len(fleet) < 3:
+        log("F2, F3: not run (they need three more servers: --fleet A --fleet B --fleet STANDBY, as Benchmarks/run gives)")
+        return found
+    servers = [conninfo] + fleet
+    pg = lambda name, *extra: [QGATHER, w(name), "--format", "csv", *extra]
+    found += [
+        ("F2", "3,000 x SELECT pg_sleep(0.01), 4 connections per server", reps(5), [
+            Contestant("qgather --spread over 3 servers, --per-target 4", pg("f2.sql", *[a for c in servers[:3] for a in ("--pg", c)], "--spread", "--per-target", "4")),
+            Contestant("qgather, one server, --jobs 4", pg("f2.sql", "--pg", conninfo, "--jobs", "4")),
+        ]),
+        ("F3", "16 x SELECT pg_sleep(0.5), fanned out to 4 servers", reps(5), [
+            Contestant("qgather fan-out to 4 servers, --per-target 16 --jobs 64",
+                       pg("f3.sql", *[a for c in servers[:4] for a in ("--pg", c)], "--per-target", "16", "--jobs", "64")),
+            Contestant("qgather, one server, --jobs 16", pg("f3.sql", "--pg", conninfo, "--jobs", "16")),
+        ]),
+    ]
+    return found
+
+
 def scenarios(conninfo, db, reps_override):
     w = lambda name: str(WORK / name)
     qg_pg = lambda name, *extra: [QGATHER, w(name), "--pg", conninfo, "--format", "csv", *extra]
@@ -348,6 +424,21 @@ def targets(by_id):
         out.append(("P5", "wall <= 1.1x sqlite3", f"{q['median_s']:.3f} s vs {c['median_s']:.3f} s = {q['median_s'] / c['median_s']:.2f}x (per round {c['ratio_per_round_median']:.2f}x)",
                     q["median_s"] <= 1.1 * c["median_s"]))
         out.append(("P5", "peak RSS <= 32 MiB", f"{q['rss_max_mib']} MiB", q["rss_max_mib"] <= 32))
+    if "F1" in by_id:
+        q, loop = row("F1", f"qgather fan-out, {TENANTS} targets"), row("F1", "shell loop: for f; do sqlite3 -csv $f < batch; done")
+        ten = row("F1", "qgather fan-out, 10 targets (memory)")
+        out.append(("F1", ">= 1.8x faster than the shell loop", f"{loop['median_s']:.3f} s / {q['median_s']:.3f} s = {loop['median_s'] / q['median_s']:.2f}x",
+                    loop["median_s"] / q["median_s"] >= 1.8))
+        out.append(("F1", "memory flat in the number of targets", f"peak RSS {ten['rss_max_mib']} MiB at 10 targets, {q['rss_max_mib']} MiB at {TENANTS}",
+                    q["rss_max_mib"] <= 1.25 * ten["rss_max_mib"]))
+    if "F2" in by_id:
+        s_, one = by_id["F2"]["results"]
+        out.append(("F2", "spread over 3 servers >= 2.7x the rate on one", f"{one['median_s']:.3f} s / {s_['median_s']:.3f} s = {one['median_s'] / s_['median_s']:.2f}x",
+                    one["median_s"] / s_["median_s"] >= 2.7))
+    if "F3" in by_id:
+        f, one = by_id["F3"]["results"]
+        out.append(("F3", "fan-out to 4 servers within 1.3x of one server", f"{f['median_s']:.3f} s vs {one['median_s']:.3f} s = {f['median_s'] / one['median_s']:.2f}x",
+                    f["median_s"] <= 1.3 * one["median_s"]))
     return out
 
 
@@ -391,8 +482,9 @@ def table(report):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pg", required=True, help="libpq conninfo of the benchmark database")
-    parser.add_argument("--only", help="comma-separated scenario ids (P1..P5, S1, S2)")
+    parser.add_argument("--only", help="comma-separated scenario ids (P1..P5, S1, S2, F1..F3)")
     parser.add_argument("--reps", type=int, help="rounds per scenario (at least 5)")
+    parser.add_argument("--fleet", action="append", default=[], help="conninfo of another server, for F2/F3 (three: A, B, a standby)")
     args = parser.parse_args()
 
     started = time.perf_counter()
@@ -403,11 +495,12 @@ def main():
     prepare_sqlite(db)
     prepare_postgres(args.pg)
     write_batches()
+    tenants = prepare_tenants()
     check_outputs(args.pg, str(db))
 
     only = set(args.only.split(",")) if args.only else None
     done = []
-    for sid, title, reps, contestants in scenarios(args.pg, str(db), args.reps):
+    for sid, title, reps, contestants in scenarios(args.pg, str(db), args.reps) + fleet_scenarios(args.pg, args.fleet, tenants, args.reps):
         if only and sid not in only:
             continue
         done.append(run_scenario(sid, title, contestants, reps))

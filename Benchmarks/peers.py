@@ -9,6 +9,9 @@
     peers.py sqlite-threads --db PATH --file BATCH.sql --workers N
         concurrent.futures.ThreadPoolExecutor(N), one sqlite3 connection per thread, each
         statement of BATCH.sql (one a line) fetched completely.
+    peers.py sqlite-tenants --file BATCH.sql --workers N DB...
+        ThreadPoolExecutor(N) over the database files: each task opens one file and runs every
+        statement of BATCH.sql on it, fetched completely (the fan-out a user writes in Python).
 
 Each prints one line on stderr, `phase {json}`, with the time of the query phase alone (after
 connecting), so the harness can show it next to the whole-process time.
@@ -111,6 +114,26 @@ def sqlite_threads(args):
     report(queries=len(counts), rows=sum(counts), seconds=time.perf_counter() - started)
 
 
+def sqlite_tenants(args):
+    import sqlite3
+    from concurrent.futures import ThreadPoolExecutor
+
+    with open(args.file) as f:
+        statements = [line.strip() for line in f if line.strip()]
+
+    def run(path):
+        conn = sqlite3.connect(path, check_same_thread=False)
+        try:
+            return sum(len(conn.execute(sql).fetchall()) for sql in statements)
+        finally:
+            conn.close()
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(args.workers) as pool:
+        counts = list(pool.map(run, args.dbs))
+    report(queries=len(counts) * len(statements), rows=sum(counts), seconds=time.perf_counter() - started)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="peer", required=True)
@@ -127,9 +150,15 @@ def main():
     t.add_argument("--db", required=True)
     t.add_argument("--file", required=True)
     t.add_argument("--workers", type=int, default=2)
+    n = sub.add_parser("sqlite-tenants")
+    n.add_argument("--file", required=True)
+    n.add_argument("--workers", type=int, required=True)
+    n.add_argument("dbs", nargs="+")
     args = parser.parse_args()
 
-    if args.peer == "sqlite-threads":
+    if args.peer == "sqlite-tenants":
+        sqlite_tenants(args)
+    elif args.peer == "sqlite-threads":
         sqlite_threads(args)
     else:
         import asyncio

@@ -48,8 +48,9 @@ package struct FanOutGatherer: Sendable {
         let queries = batch.queries
         guard !queries.isEmpty, !members.isEmpty else { return }
         let (events, sink) = AsyncStream.makeStream(of: Event.self)
+        let started = ContinuousClock.now
         let launcher = Task { [self] in
-            await launchMembers(queries, into: sink)
+            await launchMembers(queries, started: started, into: sink)
             sink.finish()
         }
         // Outcomes waiting for the other targets, by query index then member index.
@@ -99,7 +100,7 @@ package struct FanOutGatherer: Sendable {
     }
 
     /// Runs the members in order, a few at once, until all are done or the task is cancelled.
-    private func launchMembers(_ queries: [Query], into sink: AsyncStream<Event>.Continuation) async {
+    private func launchMembers(_ queries: [Query], started: ContinuousClock.Instant, into sink: AsyncStream<Event>.Continuation) async {
         let gate = SlotGate(capacity: options.gather.jobs)
         let perTarget = min(options.perTarget, options.gather.jobs)
         let open = (options.gather.jobs + perTarget - 1) / perTarget + 1
@@ -109,7 +110,7 @@ package struct FanOutGatherer: Sendable {
                 let member = next
                 next += 1
                 group.addTask {
-                    await runMember(member, queries: queries, gate: gate, perTarget: perTarget, into: sink)
+                    await runMember(member, queries: queries, gate: gate, perTarget: perTarget, started: started, into: sink)
                     await members[member].database.pool.closeIdle()
                 }
             }
@@ -121,7 +122,7 @@ package struct FanOutGatherer: Sendable {
     }
 
     /// Runs the batch on one member; `queries` are the batch's own (they name a failure to connect).
-    private func runMember(_ index: Int, queries: [Query], gate: SlotGate, perTarget: Int,
+    private func runMember(_ index: Int, queries: [Query], gate: SlotGate, perTarget: Int, started: ContinuousClock.Instant,
                            into sink: AsyncStream<Event>.Continuation) async {
         let database = members[index].database
         func failAll(_ error: QueryError) {
@@ -156,10 +157,24 @@ package struct FanOutGatherer: Sendable {
             return failAll(QueryError(kind: .database, code: .internal,
                                       message: "the batch splits into \(batch.count) statements for this target, not \(queries.count)"))
         }
+        // The member's gatherer times from its own start; the fleet's times are from the batch's.
+        let offset = ContinuousClock.now - started
         var gather = options.gather
         gather.jobs = perTarget
         gather.slotGate = gate
+        if let onEvent = options.gather.onEvent {
+            gather.onEvent = { @Sendable event in
+                switch event {
+                case .started(let query, let at): onEvent(.started(query, at: at + offset))
+                case .finished(var outcome):
+                    outcome.startOffset = outcome.startOffset.map { $0 + offset }
+                    onEvent(.finished(outcome))
+                }
+            }
+        }
         await Gatherer(pool: database.pool, options: gather).run(batch) { outcome in
+            var outcome = outcome
+            outcome.startOffset = outcome.startOffset.map { $0 + offset }
             sink.yield(.outcome(member: index, outcome))
         }
     }

@@ -57,13 +57,14 @@ package struct SpreadGatherer: Sendable {
             return
         }
         let queue = SpreadQueue(count: queries.count, memberCount: members.count)
+        let started = ContinuousClock.now
         let gate = SlotGate(capacity: options.gather.jobs)
         let (events, sink) = AsyncStream.makeStream(of: QueryOutcome.self)
         let workers = Task { [self] in
             await withTaskGroup(of: Void.self) { group in
                 for member in members.indices {
                     for _ in 0..<min(options.perTarget, options.gather.jobs) {
-                        group.addTask { await work(member, queries: queries, queue: queue, gate: gate, into: sink) }
+                        group.addTask { await work(member, queries: queries, queue: queue, gate: gate, started: started, into: sink) }
                     }
                 }
             }
@@ -100,7 +101,7 @@ package struct SpreadGatherer: Sendable {
     }
 
     /// One worker of `member`: runs queries from the queue until none is left for it.
-    private func work(_ member: Int, queries: [Query], queue: SpreadQueue, gate: SlotGate,
+    private func work(_ member: Int, queries: [Query], queue: SpreadQueue, gate: SlotGate, started: ContinuousClock.Instant,
                       into sink: AsyncStream<QueryOutcome>.Continuation) async {
         let label = members[member].label
         let pool = members[member].database.pool
@@ -108,12 +109,6 @@ package struct SpreadGatherer: Sendable {
         gather.jobs = 1
         gather.slotGate = gate
         let onEvent = options.gather.onEvent
-        if let handler = onEvent {
-            // A query may run on several members: only its final outcome counts as finished.
-            gather.onEvent = { @Sendable event in
-                if case .started = event { handler(event) }
-            }
-        }
         func emit(_ outcome: QueryOutcome, servedBy: String?) {
             var outcome = outcome
             outcome.servedBy = servedBy
@@ -131,8 +126,18 @@ package struct SpreadGatherer: Sendable {
             }
             var single = queries[index]
             single.index = 0
+            // Each query is a batch of its own, timed from its own start: shift to the fleet's.
+            let offset = ContinuousClock.now - started
+            if let handler = onEvent {
+                // A query may run on several members: only its final outcome counts as finished.
+                let query = queries[index]
+                gather.onEvent = { @Sendable event in
+                    if case .started(_, let at) = event { handler(.started(query, at: at + offset)) }
+                }
+            }
             var outcome = await Gatherer(pool: pool, options: gather).gather(Batch(numbered: [single]))[0]
             outcome.query = queries[index]
+            outcome.startOffset = outcome.startOffset.map { $0 + offset }
             if case .failed(var error) = outcome.result {
                 error.query = queries[index]
                 outcome.result = .failed(error)

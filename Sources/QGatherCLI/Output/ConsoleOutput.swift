@@ -18,6 +18,27 @@ struct DeliveryTally: Sendable {
     /// Each query's timing, when `--timing` or `--timing-json` asks for them.
     var timings: [TimingReport.Entry] = []
 
+    /// Counts a query's outcome: itself, or each of its (query, target) pairs with fan-out.
+    mutating func add(_ outcome: QueryOutcome, keepTimings: Bool) {
+        let targets = outcome.targets
+        guard !targets.isEmpty else {
+            count(outcome.status, error: outcome.error, started: outcome.startOffset != nil)
+            if keepTimings { timings.append(TimingReport.Entry(outcome)) }
+            return
+        }
+        for target in targets {
+            // One switch over the result: reading `status` and `error` of a `TargetOutcome` one
+            // after the other crashes Swift 6.3.1's optimizer (CopyPropagation) in release builds.
+            let (status, error): (QueryOutcome.Status, QueryError?) = switch target.result {
+            case .rows: (.ok, nil)
+            case .failed(let failure): (.error, failure)
+            case .cancelled: (.cancelled, nil)
+            }
+            count(status, error: error, started: target.startOffset != nil, target: target.label)
+            if keepTimings { timings.append(TimingReport.Entry(outcome.query, target: target)) }
+        }
+    }
+
     /// Counts one outcome (a query's, or a pair's).
     mutating func count(_ status: QueryOutcome.Status, error: QueryError?, started: Bool, target: String? = nil) {
         total += 1
@@ -92,15 +113,7 @@ actor ConsoleOutput {
         var outcomes = stream.makeAsyncIterator()
         while let outcome = await outcomes.next(isolation: self) {
             deliver(outcome, flush: !outcomes.hasReadyOutcome)
-            if outcome.targets.isEmpty {
-                tally.count(outcome.status, error: outcome.error, started: outcome.startOffset != nil)
-                if keepTimings { tally.timings.append(TimingReport.Entry(outcome)) }
-            } else {
-                for target in outcome.targets {
-                    tally.count(target.status, error: target.error, started: target.startOffset != nil, target: target.label)
-                    if keepTimings { tally.timings.append(TimingReport.Entry(outcome.query, target: target)) }
-                }
-            }
+            tally.add(outcome, keepTimings: keepTimings)
         }
         return tally
     }

@@ -145,6 +145,9 @@ import Testing
         let entries = json["queries"] as! [[String: Any]]
         #expect(entries.count == 100)
         #expect(Set(entries.map { $0["target"] as! String }).count == 50)
+        // Times are from the start of the whole run, not of each target's part of it.
+        let starts = Dictionary(grouping: entries, by: { $0["target"] as! String }).mapValues { $0.map { $0["start_ms"] as! Double }.min()! }
+        #expect(starts["t49"]! > starts["t0"]!, "\(starts)")
     }
 
     @Test func aThousandFilesRunUnderTheDefaultDescriptorLimit() throws {
