@@ -64,7 +64,7 @@ package struct FanOutGatherer: Sendable {
                 let index = outcome.query.index
                 table[index, default: Array(repeating: nil, count: members.count)][member] = outcome
                 finishedCount[index, default: 0] += 1
-                if options.gather.policy == .failFast, !stopped, outcome.status == .error {
+                if options.gather.policy == .failFast, !stopped, outcome.status.isFailure {
                     stopped = true
                     launcher.cancel()
                 }

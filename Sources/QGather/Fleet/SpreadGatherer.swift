@@ -76,7 +76,7 @@ package struct SpreadGatherer: Sendable {
         await withTaskCancellationHandler {
             for await outcome in events {
                 pending[outcome.query.index] = outcome
-                if options.gather.policy == .failFast, !stopped, outcome.status == .error {
+                if options.gather.policy == .failFast, !stopped, outcome.status.isFailure {
                     stopped = true
                     workers.cancel()
                 }

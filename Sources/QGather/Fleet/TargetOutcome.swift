@@ -25,14 +25,8 @@ public struct TargetOutcome: Sendable {
         self.attempts = attempts
     }
 
-    /// `ok`, `error` or `cancelled`.
-    public var status: QueryOutcome.Status {
-        switch result {
-        case .rows: return .ok
-        case .failed: return .error
-        case .cancelled: return .cancelled
-        }
-    }
+    /// `ok`, `error`, `failed-check` or `cancelled`.
+    public var status: QueryOutcome.Status { QueryOutcome.Status(result) }
 
     /// This target's rows, if the query succeeded on it.
     public var rowSet: RowSet? {

@@ -57,7 +57,8 @@ package struct Gatherer: Sendable {
     }
 
     static func channels(for batch: Batch, streaming: Bool) -> [RowChannel?] {
-        batch.queries.map { streaming ? RowChannel(query: $0) : nil }
+        // A check's rows wait for its verdict: they never stream.
+        batch.queries.map { streaming && $0.expectation == nil ? RowChannel(query: $0) : nil }
     }
 
     /// Runs `batch`, calling `deliver` with each outcome in input order as soon as it is known.
@@ -116,10 +117,11 @@ package struct Gatherer: Sendable {
             for _ in 0..<min(jobs, queries.count) { startNext() }
             while let finished = await group.next() {
                 var failed = false
-                for outcome in finished {
+                for unchecked in finished {
+                    let outcome = ExpectationCheck.apply(to: unchecked)
                     pending[outcome.query.index] = outcome
                     options.onEvent?(.finished(outcome))
-                    failed = failed || outcome.status == .error
+                    failed = failed || outcome.status.isFailure
                 }
                 planner.record(count: finished.count, elapsed: finished.reduce(.zero) { $0 + ($1.duration ?? .zero) }, failed: failed)
                 if options.policy == .failFast, !stopped, failed {
@@ -261,7 +263,7 @@ package struct Gatherer: Sendable {
                      clock: ContinuousClock, guardingWrites: Bool = false) async -> QueryOutcome {
         let control = QueryControl()
         var timer: DispatchWorkItem?
-        if let timeout = options.timeout {
+        if let timeout = query.timeout ?? options.timeout {
             let item = DispatchWorkItem { control.stop(.timedOut(timeout)) }
             DispatchQueue.global().asyncAfter(deadline: .now() + DurationText.seconds(timeout), execute: item)
             timer = item

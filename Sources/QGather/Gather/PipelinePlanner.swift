@@ -50,7 +50,8 @@ struct PipelinePlanner {
         while end < start + limit {
             let query = queries[end]
             bytes += requestSize(query)
-            guard bytes <= Self.maxBytes, StatementKind.isSingleRead(query.sql, dialect: dialect) else { break }
+            // A query with a timeout of its own is stopped on its own, outside a pipeline.
+            guard bytes <= Self.maxBytes, query.timeout == nil, StatementKind.isSingleRead(query.sql, dialect: dialect) else { break }
             end += 1
         }
         return start..<max(end, start + 1)

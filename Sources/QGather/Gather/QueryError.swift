@@ -13,6 +13,8 @@ public struct QueryError: Error, Sendable, CustomStringConvertible {
         case timedOut = "timed_out"
         /// The connection broke (server gone, backend terminated); the pool discards it.
         case connectionLost = "connection_lost"
+        /// The query ran but its result did not meet its `-- expect:` (`Query.expectation`).
+        case checkFailed = "failed_check"
     }
 
     /// The broad class of failure.

@@ -59,6 +59,8 @@ extension QueryError {
         public static let connect: Code = "connect"
         /// A consistent snapshot could not be set up (`--snapshot`).
         public static let snapshot: Code = "snapshot"
+        /// A check query's result did not meet its expectation (`-- expect:`).
+        public static let checkFailed: Code = "failed_check"
         /// A target of a fan-out returned other columns than the first target that answered.
         public static let columnsDiffer: Code = "columns_differ"
         /// A spread batch holds a statement that writes (copies would diverge): nothing ran.

@@ -16,8 +16,22 @@ public struct QueryOutcome: Sendable {
         case ok
         /// Failed.
         case error
+        /// Ran, but its result did not meet its expectation (`-- expect:`).
+        case failedCheck = "failed-check"
         /// Cancelled.
         case cancelled
+
+        /// The status of `result`.
+        public init(_ result: Result) {
+            switch result {
+            case .rows: self = .ok
+            case .failed(let error): self = error.kind == .checkFailed ? .failedCheck : .error
+            case .cancelled: self = .cancelled
+            }
+        }
+
+        /// Whether the query failed: an error, or a check not met.
+        public var isFailure: Bool { self == .error || self == .failedCheck }
     }
 
     /// The query this outcome belongs to.
@@ -45,19 +59,16 @@ public struct QueryOutcome: Sendable {
         self.attempts = attempts
     }
 
-    /// `ok`, `error` or `cancelled`. With fan-out: `error` if the query failed on any target,
-    /// else `cancelled` if it was cancelled on any.
+    /// `ok`, `error`, `failed-check` or `cancelled`. With fan-out: `error` if the query failed
+    /// on any target, else `failed-check` if its check failed on any, else `cancelled` if it
+    /// was cancelled on any.
     public var status: Status {
         if !targets.isEmpty {
-            if targets.contains(where: { $0.status == .error }) { return .error }
-            if targets.contains(where: { $0.status == .cancelled }) { return .cancelled }
+            let statuses = targets.map { Status($0.result) }
+            for status in [Status.error, .failedCheck, .cancelled] where statuses.contains(status) { return status }
             return .ok
         }
-        switch result {
-        case .rows: return .ok
-        case .failed: return .error
-        case .cancelled: return .cancelled
-        }
+        return Status(result)
     }
 
     /// The rows, if the query succeeded.

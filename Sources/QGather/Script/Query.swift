@@ -14,6 +14,11 @@ public struct Query: Sendable, Hashable {
     public var column: Int
     /// Values for the statement's `:name` placeholders, bound by the driver (never interpolated).
     public var parameters: [String: Value]
+    /// What the query must return to pass as a check (`-- expect:` above it), if anything.
+    public var expectation: Expectation?
+    /// Interrupts this query once it has run this long (`-- timeout:` above it), instead of
+    /// `GatherOptions.timeout`.
+    public var timeout: Duration?
 
     /// Creates a query. Library users usually pass just the SQL (and a name).
     public init(_ sql: String, name: String? = nil, parameters: [String: Value] = [:], index: Int = 0, file: String = "<inline>",

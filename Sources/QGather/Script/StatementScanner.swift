@@ -41,6 +41,8 @@ struct StatementScanner {
     private struct Statement {
         var start: Int?
         var name: String?
+        var expectation: Expectation?
+        var timeout: Duration?
         var words: [String] = []  // first few words, upper-cased, to recognise CREATE TRIGGER
         var previousWord = ""
         var blockDepth = 0  // inside a trigger body or BEGIN ATOMIC ... END
@@ -61,7 +63,10 @@ struct StatementScanner {
             let (line, column) = statementLocation(of: start)
             let index = firstIndex + result.count
             let sql = String(decoding: bytes[start..<end], as: UTF8.self)
-            result.append(Query(sql, name: statement.name ?? "q\(index + 1)", index: index, file: file, line: line, column: column))
+            var query = Query(sql, name: statement.name ?? "q\(index + 1)", index: index, file: file, line: line, column: column)
+            query.expectation = statement.expectation
+            query.timeout = statement.timeout
+            result.append(query)
             if recordStringReadings { stringReadings.append(lexer.strings.current) }
             if dialect == .postgres {
                 let (fileName, text) = (file, bytes[start..<end])
@@ -72,9 +77,7 @@ struct StatementScanner {
         while let token = try lexer.next() {
             switch token.kind {
             case .lineComment:
-                if current.start == nil, let name = Self.annotatedName(in: bytes[token.range.lowerBound + 2..<token.range.upperBound]) {
-                    current.name = name
-                }
+                if current.start == nil { try annotate(&current, comment: token.range) }
                 continue
             case .blockComment:
                 continue
@@ -153,14 +156,27 @@ struct StatementScanner {
         return rest.first == "TRIGGER"
     }
 
-    /// The name in a `-- name: foo` comment (the bytes after `--`), if this is one.
-    static func annotatedName(in comment: ArraySlice<UInt8>) -> String? {
-        let body = comment.drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
-        guard body.count >= 5, body.prefix(4).map({ $0 | 0x20 }).elementsEqual("name".utf8),
-              body[body.startIndex + 4] == UInt8(ascii: ":") else { return nil }
-        let rest = String(decoding: body.dropFirst(5), as: UTF8.self)
-        let name = rest.drop { $0 == " " || $0 == "\t" }.prefix { !$0.isWhitespace }
-        return name.isEmpty ? nil : String(name)
+    /// Records the directive (`-- name:`, `-- expect:`, `-- timeout:`) a line comment above a
+    /// statement holds, if any; a directive that does not parse, or a second `expect:` or
+    /// `timeout:` for one statement, is an error naming the comment's line.
+    private func annotate(_ statement: inout Statement, comment range: Range<Int>) throws(ScriptError) {
+        // Most comments are prose: only one that starts with a letter after `--` can be a directive.
+        let body = bytes[range.lowerBound + 2..<range.upperBound].drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+        guard let first = body.first, (first | 0x20) >= UInt8(ascii: "a") && (first | 0x20) <= UInt8(ascii: "z"),
+              let parsed = QueryDirective.parse(String(decoding: body, as: UTF8.self)) else { return }
+        func fail(_ message: String) -> ScriptError {
+            ScriptError(file: file, line: location(of: range.lowerBound).line, message: message)
+        }
+        switch parsed {
+        case .failure(let error): throw fail(error.message)
+        case .success(.name(let name)): statement.name = name
+        case .success(.expect(let expectation)):
+            if statement.expectation != nil { throw fail("a second 'expect:' for one statement") }
+            statement.expectation = expectation
+        case .success(.timeout(let timeout)):
+            if statement.timeout != nil { throw fail("a second 'timeout:' for one statement") }
+            statement.timeout = timeout
+        }
     }
 
     /// The word's text with ASCII letters upper-cased (SQL keywords are ASCII).

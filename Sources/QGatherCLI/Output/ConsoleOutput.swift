@@ -31,7 +31,7 @@ struct DeliveryTally: Sendable {
             // after the other crashes Swift 6.3.1's optimizer (CopyPropagation) in release builds.
             let (status, error): (QueryOutcome.Status, QueryError?) = switch target.result {
             case .rows: (.ok, nil)
-            case .failed(let failure): (.error, failure)
+            case .failed(let failure): (failure.kind == .checkFailed ? .failedCheck : .error, failure)
             case .cancelled: (.cancelled, nil)
             }
             count(status, error: error, started: target.startOffset != nil, target: target.label)
@@ -45,7 +45,7 @@ struct DeliveryTally: Sendable {
         if started { self.started += 1 }
         switch status {
         case .ok: break
-        case .error: failed += 1
+        case .error, .failedCheck: failed += 1
         case .cancelled: cancelled += 1
         }
         if error?.code == .connect {

@@ -52,7 +52,7 @@ final class ProgressTracker: Sendable {
                 s.done += 1
                 switch outcome.status {
                 case .ok: break
-                case .error: s.failed += 1
+                case .error, .failedCheck: s.failed += 1
                 case .cancelled: s.cancelled += 1
                 }
             }

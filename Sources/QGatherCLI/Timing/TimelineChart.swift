@@ -81,7 +81,7 @@ enum TimelineChart {
             case nil: return 0
             case .ok: return 1
             case .cancelled: return 2
-            case .error: return 3
+            case .error, .failedCheck: return 3
             }
         }
         for entry in entries {
@@ -100,7 +100,7 @@ enum TimelineChart {
             let (mark, style): (String, TextStyle?) = switch cells[i] {
             case nil: (" ", nil)
             case .ok: ("#", .green)
-            case .error: ("X", .red)
+            case .error, .failedCheck: ("X", .red)
             case .cancelled: ("-", .yellow)
             }
             let run = String(repeating: mark, count: j - i)
@@ -121,7 +121,7 @@ enum TimelineChart {
         let last = min(width, max(first + 1, Int((endSeconds / total * Double(width)).rounded(.up))))
         let (mark, style): (String, TextStyle) = switch entry.status {
         case .ok: ("#", .green)
-        case .error: ("X", .red)
+        case .error, .failedCheck: ("X", .red)
         case .cancelled: ("-", .yellow)
         }
         return String(repeating: " ", count: first)
