@@ -26,6 +26,10 @@ struct RunCommand: AsyncParsableCommand {
             qgather report.sql --db shop.db --timing --timing-json timings.json
           Run every check even if one fails; stop slow ones:
             qgather checks.sql --db shop.db --keep-going --timeout 30s
+          Checks (-- expect: no rows above a statement) as a JUnit report for CI:
+            qgather checks.sql --db shop.db --keep-going --format junit > report.xml
+          One-off SQL, like psql -c (in order with files):
+            qgather -c 'SELECT count(*) FROM orders' --db shop.db
           PostgreSQL, JSON out; standard input as the batch:
             qgather a.sql b.sql --pg 'host=/tmp dbname=shop' --format json
             cat batch.sql | qgather - --pg postgresql://me@localhost/shop
@@ -45,6 +49,10 @@ struct RunCommand: AsyncParsableCommand {
               completion: .file(extensions: ["sql"]))
     var files: [String] = []
 
+    @Option(name: [.customShort("c"), .customLong("command")],
+            help: ArgumentHelp("SQL to run as part of the batch, in argument order with the files, like psql -c (repeatable).", valueName: "sql"))
+    var commands: [String] = []
+
     @Flag(name: .long, help: "List the statements (index, name, file:line, first line) and exit; opens no database. Split as SQLite unless --pg is given.")
     var list = false
 
@@ -53,8 +61,8 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup(title: "Output") var output: OutputOptions
 
     func validate() throws {
-        if files.isEmpty && !target.db.contains(where: TargetResolver.isSQLFile) {
-            throw ValidationError("no SQL file given (use '-' to read standard input)")
+        if files.isEmpty && commands.isEmpty && !target.db.contains(where: TargetResolver.isSQLFile) {
+            throw ValidationError("no SQL file given (use '-' to read standard input, or -c SQL)")
         }
         if !list { try target.requireTarget() }
     }
@@ -156,7 +164,17 @@ struct RunCommand: AsyncParsableCommand {
     /// The files' texts; exits 2 if one cannot be read.
     private func readScripts(_ files: [String]) throws -> [(path: String, text: String)] {
         do {
-            return try ScriptLoader.readScripts(paths: files)
+            var scripts: [(path: String, text: String)] = []
+            var commandNumber = 0
+            for file in files {
+                if let sql = CommandArgument.decode(file) {
+                    commandNumber += 1
+                    scripts.append((CommandArgument.name(commandNumber), sql))
+                } else {
+                    scripts += try ScriptLoader.readScripts(paths: [file])
+                }
+            }
+            return scripts
         } catch {
             StandardError.fail(error.description)
             throw ExitStatus.usage

@@ -13,6 +13,8 @@ enum OutputFormat: String, CaseIterable, ExpressibleByArgument {
     case ndjson
     /// GitHub-flavoured Markdown: a `### name` heading and a pipe table per query.
     case markdown
+    /// One JUnit XML report: a test case per query (per query and target), for CI systems.
+    case junit
 
     /// The formatter that writes this format.
     func makeFormatter(_ options: FormatOptions = FormatOptions()) -> any OutcomeFormatter {
@@ -22,6 +24,7 @@ enum OutputFormat: String, CaseIterable, ExpressibleByArgument {
         case .json: return JSONFormatter(lines: false)
         case .ndjson: return JSONFormatter(lines: true)
         case .markdown: return MarkdownFormatter(options: options)
+        case .junit: return JUnitFormatter()
         }
     }
 
@@ -33,9 +36,10 @@ enum OutputFormat: String, CaseIterable, ExpressibleByArgument {
         case .json: return "json"
         case .ndjson: return "ndjson"
         case .markdown: return "md"
+        case .junit: return "xml"
         }
     }
 
     /// Whether `--no-header` and `--null` apply (they do not to JSON).
-    var isTextual: Bool { self != .json && self != .ndjson }
+    var isTextual: Bool { self != .json && self != .ndjson && self != .junit }
 }

@@ -4,6 +4,9 @@ import QGather
 /// `--pg` may stand alone (libpq defaults). The argument parser needs a value, so a bare `--pg`
 /// becomes `--pg=` unless the next argument looks like a conninfo or URI.
 ///
+/// `-c SQL` becomes a positional argument (see `CommandArgument`), so that it keeps its place
+/// among the SQL files.
+///
 /// A negative number after a numeric option (`--jobs -1`) would be taken for a flag and reported
 /// as a missing value; it is passed as `--jobs=-1` so the range check names it.
 enum ArgumentRewriter {
@@ -16,6 +19,21 @@ enum ArgumentRewriter {
         var i = 0
         while i < arguments.count {
             let argument = arguments[i]
+            if argument == "--" {
+                result += arguments[i...]
+                break
+            }
+            // `-c SQL`: a positional argument, so that it keeps its place among the files.
+            if argument == "-c" || argument == "--command", i + 1 < arguments.count {
+                result.append(CommandArgument.encode(arguments[i + 1]))
+                i += 2
+                continue
+            }
+            if argument.hasPrefix("--command=") {
+                result.append(CommandArgument.encode(String(argument.dropFirst("--command=".count))))
+                i += 1
+                continue
+            }
             if let long = numericOptions[argument], i + 1 < arguments.count, looksNegative(arguments[i + 1]) {
                 result.append("\(long)=\(arguments[i + 1])")
                 i += 2

@@ -3,7 +3,7 @@ import Foundation
 
 /// What a batch run prints and where: format, out-dir, progress, timings.
 struct OutputOptions: ParsableArguments {
-    @Option(name: .long, help: "Output format: table, csv, json, ndjson, markdown.")
+    @Option(name: .long, help: "Output format: table, csv, json, ndjson, markdown, junit (a JUnit XML report for CI).")
     var format: OutputFormat = .table
 
     @Flag(name: .long, help: "Leave out the header row (table, csv, markdown).")
@@ -31,6 +31,7 @@ struct OutputOptions: ParsableArguments {
 
     func validate() throws {
         if force && outDir == nil { throw ValidationError("--force only applies with --out-dir") }
+        if format == .junit && outDir != nil { throw ValidationError("--format junit writes one report to standard output; it does not combine with --out-dir") }
         if let outDir, outDir.isEmpty { throw ValidationError("--out-dir needs a directory") }
         if let timingJson {
             if timingJson.isEmpty { throw ValidationError("--timing-json needs a file name") }
