@@ -55,7 +55,7 @@ public enum Expectation: Sendable, Hashable, CustomStringConvertible {
             self = .noRows
             return
         }
-        if lower.first == "rows" {
+        if let first = lower.first, first.hasPrefix("rows"), first.dropFirst(4).first.map({ !$0.isLetter }) ?? true {
             // `rows>=3`, `rows >= 3` and `rows >=3` alike.
             let rest = text.drop { $0 == " " || $0 == "\t" }.dropFirst(4).filter { $0 != " " && $0 != "\t" }
             let symbol = String(rest.prefix { "=<>!".contains($0) })
@@ -65,7 +65,7 @@ public enum Expectation: Sendable, Hashable, CustomStringConvertible {
             self = .rowCount(comparison, count)
             return
         }
-        if lower.first?.hasPrefix("value") == true {
+        if let first = lower.first, first.hasPrefix("value"), first.dropFirst(5).first.map({ !$0.isLetter }) ?? true {
             var rest = text.drop { $0 == " " || $0 == "\t" }.dropFirst(5).drop { $0 == " " || $0 == "\t" }
             guard rest.first == "=" else { return nil }
             rest = rest.dropFirst().drop { $0 == " " || $0 == "\t" }

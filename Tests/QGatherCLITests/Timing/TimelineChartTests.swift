@@ -9,6 +9,7 @@ import Testing
         let result: QueryOutcome.Result = switch status {
         case .ok: .rows(RowSet(columns: [], rows: []))
         case .error: .failed(QueryError(kind: .database, code: "x", message: "boom"))
+        case .failedCheck: .failed(QueryError(kind: .checkFailed, code: .checkFailed, message: "check failed"))
         case .cancelled: .cancelled
         }
         return TimingReport.Entry(QueryOutcome(query: Query("SELECT 1", name: name, index: index), result: result,
