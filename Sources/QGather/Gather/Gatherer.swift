@@ -265,7 +265,7 @@ package struct Gatherer: Sendable {
         var timer: DispatchWorkItem?
         if let timeout = query.timeout ?? options.timeout {
             let item = DispatchWorkItem { control.stop(.timedOut(timeout)) }
-            DispatchQueue.global().asyncAfter(deadline: .now() + DurationText.seconds(timeout), execute: item)
+            ControlQueues.timers.asyncAfter(deadline: .now() + DurationText.seconds(timeout), execute: item)
             timer = item
         }
         defer { timer?.cancel() }

@@ -41,7 +41,7 @@ package final class QueryControl: Sendable {
 
     /// Interrupts again while the query has not ended (see the type's documentation).
     private func scheduleRepeat(after seconds: Double) {
-        DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { [self] in
+        ControlQueues.timers.asyncAfter(deadline: .now() + seconds) { [self] in
             let running: Bool = state.withLock { s in
                 guard !s.finished else { return false }
                 s.interrupt?()

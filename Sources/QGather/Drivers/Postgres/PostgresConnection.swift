@@ -148,7 +148,7 @@ final class PostgresConnection: DatabaseConnection {
         return {
             guard handle.cancel != nil else { return }
             pendingCancels.enter()
-            DispatchQueue.global().async {
+            ControlQueues.runBlocking("qgather-cancel") {
                 var buffer = [CChar](repeating: 0, count: 256)
                 _ = PQcancel(handle.cancel, &buffer, Int32(buffer.count))
                 pendingCancels.leave()
