@@ -9,17 +9,22 @@ struct PipelinedResult: Sendable {
     /// Set when no result came back for this query: whether it may have taken effect anyway
     /// (see `RerunPolicy`, which decides whether it runs elsewhere). Nil: the result stands.
     var rerun: AttemptEffect?
+    /// False for a query a run stopped before it started (cancelled): it has no timing.
+    var ran = true
 }
 
-/// A connection that can keep several queries in flight at once (PostgreSQL pipeline mode):
-/// one round trip and one thread hand-off for the lot instead of one per query.
+/// A connection that can take several queries at once: one round trip and one thread hand-off
+/// for the lot instead of one per query (PostgreSQL's pipeline mode; SQLite's runs of
+/// statements stepped back to back on the connection's thread).
 protocol PipeliningConnection: DatabaseConnection {
     /// Sends every query at once and reads their results in order. Each query is its own
     /// transaction and its own error: a failure affects no other query of the pipeline.
     /// `control` stops the whole pipeline (every query still running or queued is cancelled).
     /// When the connection breaks, the queries without a result come back with `rerun` set:
-    /// `.none` for those never sent, `.unknown` for those sent.
-    func executePipeline(_ queries: [Query], channels: [RowChannel?], control: QueryControl) async -> [PipelinedResult]
+    /// `.none` for those never sent, `.unknown` for those sent. With `stopAtFirstError`
+    /// (fail-fast), a connection that has not yet started the queries after a failing one
+    /// cancels them (SQLite's runs do; a PostgreSQL pipeline has sent them all already).
+    func executePipeline(_ queries: [Query], channels: [RowChannel?], control: QueryControl, stopAtFirstError: Bool) async -> [PipelinedResult]
 }
 
 extension DatabaseDriver {

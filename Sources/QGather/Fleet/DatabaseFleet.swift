@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Several databases that run the same batch: one SQLite file per tenant, PostgreSQL shards or
 /// regions, a primary and its read replicas.
 ///
@@ -25,11 +27,19 @@ public final class DatabaseFleet: Sendable {
         self.members = zip(members, labels).map { FleetMember(label: $1, database: $0.database) }
     }
 
-    /// Runs `batch` on the fleet as `options` say and returns one outcome per query, in input order.
+    /// Runs `batch` on the fleet as `options` say and returns one outcome per query, in input
+    /// order. Cancelling the calling task interrupts every unfinished query on every member; this
+    /// returns once they have stopped.
     public func gather(_ batch: Batch, options: FleetOptions = FleetOptions()) async -> [QueryOutcome] {
-        var outcomes: [QueryOutcome] = []
-        for await outcome in self.outcomes(batch, options: options) { outcomes.append(outcome) }
-        return outcomes
+        let collected = Mutex<[QueryOutcome]>([])
+        let deliver: @Sendable ([QueryOutcome]) async -> Void = { ready in collected.withLock { $0 += ready } }
+        switch options.mode {
+        case .fanOut:
+            await FanOutGatherer(members: members, options: options, provider: { _, _ in .success(batch) }).run(batch, deliver: deliver)
+        case .spread:
+            await SpreadGatherer(members: members, options: options).run(batch, deliver: deliver)
+        }
+        return collected.withLock { $0 }
     }
 
     /// Runs `batch` on the fleet; its outcomes arrive in input order as each becomes known.

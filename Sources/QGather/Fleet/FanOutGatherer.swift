@@ -44,7 +44,7 @@ package struct FanOutGatherer: Sendable {
     }
 
     /// Runs `batch` on every member, calling `deliver` with merged outcomes in query order.
-    package func run(_ batch: Batch, deliver: ([QueryOutcome]) async -> Void) async {
+    package func run(_ batch: Batch, deliver: @escaping @Sendable ([QueryOutcome]) async -> Void) async {
         let queries = batch.queries
         guard !queries.isEmpty, !members.isEmpty else { return }
         let (events, sink) = AsyncStream.makeStream(of: Event.self)
@@ -53,12 +53,15 @@ package struct FanOutGatherer: Sendable {
             await launchMembers(queries, started: started, into: sink)
             sink.finish()
         }
-        // Outcomes waiting for the other targets, by query index then member index.
-        var table: [Int: [QueryOutcome?]] = [:]
-        var finishedCount: [Int: Int] = [:]
-        var nextToDeliver = 0
-        var stopped = false
-        await withTaskCancellationHandler {
+        // The consumer is a task of its own, not a child: an AsyncStream ends its iteration when
+        // the iterating task is cancelled, and the outcomes would then be reported (and the
+        // process might exit) before the queries had stopped in the databases.
+        let consumer = Task { [self] in
+            // Outcomes waiting for the other targets, by query index then member index.
+            var table: [Int: [QueryOutcome?]] = [:]
+            var finishedCount: [Int: Int] = [:]
+            var nextToDeliver = 0
+            var stopped = false
             for await event in events {
                 guard case .outcome(let member, let outcome) = event else { continue }
                 let index = outcome.query.index
@@ -76,20 +79,23 @@ package struct FanOutGatherer: Sendable {
                 }
                 if !ready.isEmpty { await deliver(ready) }
             }
+            // Members never started (fail-fast, cancellation) leave their queries cancelled.
+            var rest: [QueryOutcome] = []
+            while nextToDeliver < queries.count {
+                let row = table.removeValue(forKey: nextToDeliver) ?? Array(repeating: nil, count: members.count)
+                for outcome in row where outcome == nil {
+                    options.gather.onEvent?(.finished(QueryOutcome(query: queries[nextToDeliver], result: .cancelled)))
+                }
+                rest.append(merged(queries[nextToDeliver], row))
+                nextToDeliver += 1
+            }
+            if !rest.isEmpty { await deliver(rest) }
+        }
+        await withTaskCancellationHandler {
+            await consumer.value
         } onCancel: {
             launcher.cancel()
         }
-        // Members never started (fail-fast, cancellation) leave their queries cancelled.
-        var rest: [QueryOutcome] = []
-        while nextToDeliver < queries.count {
-            let row = table.removeValue(forKey: nextToDeliver) ?? Array(repeating: nil, count: members.count)
-            for outcome in row where outcome == nil {
-                options.gather.onEvent?(.finished(QueryOutcome(query: queries[nextToDeliver], result: .cancelled)))
-            }
-            rest.append(merged(queries[nextToDeliver], row))
-            nextToDeliver += 1
-        }
-        if !rest.isEmpty { await deliver(rest) }
     }
 
     private func merged(_ query: Query, _ row: [QueryOutcome?]) -> QueryOutcome {

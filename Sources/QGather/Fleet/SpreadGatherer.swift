@@ -45,7 +45,7 @@ package struct SpreadGatherer: Sendable {
     }
 
     /// Runs `batch`, calling `deliver` with outcomes in input order.
-    package func run(_ batch: Batch, deliver: ([QueryOutcome]) async -> Void) async {
+    package func run(_ batch: Batch, deliver: @escaping @Sendable ([QueryOutcome]) async -> Void) async {
         let queries = batch.queries
         guard !queries.isEmpty, !members.isEmpty else { return }
         if let refusal = Self.refusal(of: batch, dialect: members[0].database.dialect, options: options.gather) {
@@ -70,10 +70,13 @@ package struct SpreadGatherer: Sendable {
             }
             sink.finish()
         }
-        var pending: [Int: QueryOutcome] = [:]
-        var nextToDeliver = 0
-        var stopped = false
-        await withTaskCancellationHandler {
+        // The consumer is a task of its own, not a child: an AsyncStream ends its iteration when
+        // the iterating task is cancelled, and the outcomes would then be reported (and the
+        // process might exit) before the queries had stopped in the databases.
+        let consumer = Task { [self] in
+            var pending: [Int: QueryOutcome] = [:]
+            var nextToDeliver = 0
+            var stopped = false
             for await outcome in events {
                 pending[outcome.query.index] = outcome
                 if options.gather.policy == .failFast, !stopped, outcome.status.isFailure {
@@ -87,17 +90,20 @@ package struct SpreadGatherer: Sendable {
                 }
                 if !ready.isEmpty { await deliver(ready) }
             }
+            var rest: [QueryOutcome] = []
+            while nextToDeliver < queries.count {
+                let outcome = pending.removeValue(forKey: nextToDeliver) ?? QueryOutcome(query: queries[nextToDeliver], result: .cancelled)
+                if outcome.status == .cancelled, outcome.servedBy == nil { options.gather.onEvent?(.finished(outcome)) }
+                rest.append(outcome)
+                nextToDeliver += 1
+            }
+            if !rest.isEmpty { await deliver(rest) }
+        }
+        await withTaskCancellationHandler {
+            await consumer.value
         } onCancel: {
             workers.cancel()
         }
-        var rest: [QueryOutcome] = []
-        while nextToDeliver < queries.count {
-            let outcome = pending.removeValue(forKey: nextToDeliver) ?? QueryOutcome(query: queries[nextToDeliver], result: .cancelled)
-            if outcome.status == .cancelled, outcome.servedBy == nil { options.gather.onEvent?(.finished(outcome)) }
-            rest.append(outcome)
-            nextToDeliver += 1
-        }
-        if !rest.isEmpty { await deliver(rest) }
     }
 
     /// One worker of `member`: runs queries from the queue until none is left for it.

@@ -213,7 +213,7 @@ package struct Gatherer: Sendable {
         }
         let sent = clock.now
         for query in queries { options.onEvent?(.started(query, at: sent - batchStart)) }
-        let results = await pipelining.executePipeline(queries, channels: channels, control: QueryControl())
+        let results = await pipelining.executePipeline(queries, channels: channels, control: QueryControl(), stopAtFirstError: options.policy == .failFast)
         pool.release(connection)
         // A rerun below takes a slot of its own.
         options.slotGate?.release()
@@ -233,8 +233,8 @@ package struct Gatherer: Sendable {
             case .success(let rows): result = .rows(rows)
             case .failure(let error): result = error.kind == .cancelled ? .cancelled : .failed(error)
             }
-            outcomes.append(QueryOutcome(query: queries[index], result: result, startOffset: item.started - batchStart,
-                                         duration: item.ended - item.started))
+            outcomes.append(QueryOutcome(query: queries[index], result: result, startOffset: item.ran ? item.started - batchStart : nil,
+                                         duration: item.ran ? item.ended - item.started : nil))
         }
         return outcomes
     }

@@ -51,7 +51,7 @@ import Testing
         #expect(result.status == 1)
         #expect(result.seconds < 10, "took \(result.seconds) s")
         #expect(result.stderr.contains("division by zero"), "\(result.stderr)")
-        for server in servers { #expect(try FleetServers.active(server, applicationName: app) == 0, "\(server) still runs queries") }
+        for server in servers { #expect(try FleetServers.waitUntilNoneActive(server, applicationName: app) == 0, "\(server) still runs queries") }
     }
 
     @Test func sigintCancelsEveryTargetInTheDatabases() throws {
@@ -73,7 +73,7 @@ import Testing
         #expect(result.status == 130)
         #expect(result.seconds < 5, "exit took \(result.seconds) s")
         #expect(result.stderr.hasSuffix("qgather: interrupted: 3 of 3 query runs cancelled\n"), "\(result.stderr)")
-        for server in servers { #expect(try FleetServers.active(server, applicationName: app) == 0) }
+        for server in servers { #expect(try FleetServers.waitUntilNoneActive(server, applicationName: app) == 0) }
     }
 
     @Test func spreadRefusesWritesAndServesReadsFromPrimaryAndStandby() throws {

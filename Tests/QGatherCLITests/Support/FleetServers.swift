@@ -27,6 +27,19 @@ enum FleetServers {
         return Int(count.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
     }
 
+    /// Waits (up to 10 s) until no query of `applicationName` is active on the server of
+    /// `conninfo` any more (a cancelled query ends a moment after its cancel request arrives);
+    /// returns how many still are.
+    static func waitUntilNoneActive(_ conninfo: String, applicationName: String) throws -> Int {
+        var active = -1
+        for _ in 0..<100 {
+            active = try self.active(conninfo, applicationName: applicationName)
+            if active == 0 { break }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        return active
+    }
+
     /// Waits until the standby has replayed what its primary has written so far.
     static func waitForReplay() throws {
         let primaryLSN = try PostgresServer.psql("SELECT pg_current_wal_lsn()", conninfo: primaryWithStandby()).trimmingCharacters(in: .whitespacesAndNewlines)

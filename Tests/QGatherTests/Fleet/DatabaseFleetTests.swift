@@ -60,6 +60,21 @@ import Testing
         await fleet.close()
     }
 
+    @Test func cancellingAFanOutReturnsOnlyOnceEveryQueryHasStopped() async throws {
+        let (fleet, cleanup) = try await Self.tenants(2)
+        defer { cleanup() }
+        let runaway = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c"
+        let task = Task { await fleet.gather(Batch(sql: [runaway, runaway]), options: FleetOptions(gather: GatherOptions(jobs: 4), perTarget: 2)) }
+        try await Task.sleep(for: .milliseconds(300))
+        task.cancel()
+        let outcomes = await task.value
+        #expect(outcomes.allSatisfy { $0.status == .cancelled })
+        for member in fleet.members {
+            #expect(member.database.pool.openConnections == member.database.pool.idleConnections, "\(member.label) still runs a query")
+        }
+        await fleet.close()
+    }
+
     @Test func failFastCancelsEveryTargetAndCollectKeepsEachPairsSlot() async throws {
         let (fleet, cleanup) = try await Self.tenants(3)
         defer { cleanup() }

@@ -33,10 +33,10 @@ import Testing
     @Test func aTimeoutDirectiveStopsItsQueryAlone() async throws {
         let db = Database.sqlite(":memory:")
         let runaway = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c"
-        let clock = ContinuousClock()
-        let started = clock.now
         let outcomes = await db.gather(try batch("-- timeout: 200ms\n\(runaway);\nSELECT 1;\n"), options: GatherOptions(jobs: 2, policy: .collect))
-        #expect(clock.now - started < .seconds(10))
+        // The query's own time, not the wall time: on a loaded machine its start may wait.
+        let ran = try #require(outcomes[0].duration)
+        #expect(ran >= .milliseconds(150) && ran < .seconds(10), "ran \(ran)")
         #expect(outcomes[0].error?.kind == .timedOut)
         #expect(outcomes[1].status == .ok)
         await db.close()

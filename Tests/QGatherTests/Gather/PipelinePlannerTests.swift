@@ -64,8 +64,16 @@ import Testing
             for _ in 0..<6 { planner.record(count: 1, elapsed: .microseconds(100), failed: false) }
             #expect(planner.nextRun(of: Self.reads, from: 0, jobs: 1) == 0..<1)
         }
+    }
+
+    @Test func sqliteTakesRunsOfQuickReadsButNotInASerialRunOrWithATimeout() {
         var sqlite = PipelinePlanner(driver: SQLiteDriver(path: ":memory:"), options: GatherOptions(jobs: 1))
         for _ in 0..<6 { sqlite.record(count: 1, elapsed: .microseconds(100), failed: false) }
-        #expect(sqlite.nextRun(of: Self.reads, from: 0, jobs: 1) == 0..<1)
+        #expect(sqlite.nextRun(of: Self.reads, from: 0, jobs: 1).count > 1)
+        for options in [GatherOptions(jobs: 1, serial: true), GatherOptions(jobs: 1, timeout: .seconds(1))] {
+            var planner = PipelinePlanner(driver: SQLiteDriver(path: ":memory:"), options: options)
+            for _ in 0..<6 { planner.record(count: 1, elapsed: .microseconds(100), failed: false) }
+            #expect(planner.nextRun(of: Self.reads, from: 0, jobs: 1) == 0..<1)
+        }
     }
 }

@@ -59,9 +59,9 @@ private final class RecordingConnection: PipeliningConnection {
         try await base.executeInTransaction(queries)
     }
 
-    func executePipeline(_ queries: [Query], channels: [RowChannel?], control: QueryControl) async -> [PipelinedResult] {
+    func executePipeline(_ queries: [Query], channels: [RowChannel?], control: QueryControl, stopAtFirstError: Bool) async -> [PipelinedResult] {
         recorder.record(queries)
-        return await base.executePipeline(queries, channels: channels, control: control)
+        return await base.executePipeline(queries, channels: channels, control: control, stopAtFirstError: stopAtFirstError)
     }
 
     var isUsable: Bool { base.isUsable }

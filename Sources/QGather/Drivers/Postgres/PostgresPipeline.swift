@@ -4,7 +4,7 @@ extension PostgresConnection: PipeliningConnection {
     /// Runs `queries` in libpq pipeline mode, each followed by its own sync point, so each is its
     /// own implicit transaction and an error aborts nothing else. The requests are small enough
     /// (the gatherer caps a pipeline's bytes) to be written whole before any result is read.
-    func executePipeline(_ queries: [Query], channels: [RowChannel?], control: QueryControl) async -> [PipelinedResult] {
+    func executePipeline(_ queries: [Query], channels: [RowChannel?], control: QueryControl, stopAtFirstError: Bool) async -> [PipelinedResult] {
         let results: [PipelinedResult]
         do {
             results = try await withTaskCancellationHandler {

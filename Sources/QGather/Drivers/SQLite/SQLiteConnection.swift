@@ -5,7 +5,7 @@ import Synchronization
 /// A `sqlite3*` confined to its own thread. Opened with `SQLITE_OPEN_NOMUTEX`: SQLite's own
 /// locking is unnecessary because only this connection's thread ever uses the handle.
 final class SQLiteConnection: DatabaseConnection {
-    private let thread: ConnectionThread
+    let thread: ConnectionThread
     private let handle: SQLiteHandle
     private let busyWait: SQLiteBusyWait
     private let usable = Atomic<Bool>(true)
@@ -81,7 +81,7 @@ final class SQLiteConnection: DatabaseConnection {
     }
 
     /// Steps the query's statements and leaves the connection as its session mode requires.
-    private func runOnThread(_ query: Query, control: QueryControl, channel: RowChannel?) -> Result<RowSet, QueryError> {
+    func runOnThread(_ query: Query, control: QueryControl, channel: RowChannel?) -> Result<RowSet, QueryError> {
         thread.preconditionIsCurrent()
         let db = handle.pointer
         busyWait.reset()

@@ -128,3 +128,13 @@ package final class SQLiteDriver: DatabaseDriver {
                                                threadName: "qg-sqlite-\(n)")
     }
 }
+
+extension SQLiteDriver: PipelineCapableDriver {
+    /// Runs of quick reads on one connection's thread, in a parallel batch (serial runs and
+    /// snapshot sessions take their statements one at a time).
+    var pipelining: Bool { options.sessionMode == .autocommit }
+
+    func pipelineRequestSize(of query: Query) -> Int {
+        query.sql.utf8.count
+    }
+}
