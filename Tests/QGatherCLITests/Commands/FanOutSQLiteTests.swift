@@ -20,11 +20,11 @@ import Testing
         SELECT id, amount FROM orders ORDER BY amount DESC LIMIT 1;
         """
 
-    @Test func rowsAreMergedPerQueryInTargetOrderWithALabelColumn() throws {
+    @Test func rowsAreMergedPerQueryInTargetOrderWithALabelColumn() async throws {
         let dir = try TemporaryDirectory()
         let dbs = try Self.tenants(dir, [("acme", 3), ("globex", 1), ("initech", 2)])
         let batch = try dir.write("checks.sql", Self.checks)
-        let result = try CLIRunner.run([batch, "--db"] + dbs + ["--format", "csv"])
+        let result = try await CLIRunner.runOffPool([batch, "--db"] + dbs + ["--format", "csv"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout == """
             target,orders,revenue
@@ -38,25 +38,25 @@ import Testing
             initech,2,2.0
 
             """)
-        let table = try CLIRunner.run([batch, "--db", dbs[0], "--db", dbs[1]])
+        let table = try await CLIRunner.runOffPool([batch, "--db", dbs[0], "--db", dbs[1]])
         #expect(table.stdout.hasPrefix("-- totals (line 2)\n target | orders | revenue \n"), "\(table.stdout)")
         #expect(table.stdout.components(separatedBy: "-- totals").count == 2, "one title per query")
     }
 
-    @Test func sqlFilesMayFollowTheDatabasesWhenNoneComesFirst() throws {
+    @Test func sqlFilesMayFollowTheDatabasesWhenNoneComesFirst() async throws {
         let dir = try TemporaryDirectory()
         let dbs = try Self.tenants(dir, [("a", 1), ("b", 2)])
         let batch = try dir.write("checks.sql", "SELECT count(*) AS n FROM orders;")
-        let result = try CLIRunner.run(["--db"] + dbs + [batch, "--format", "csv"])
+        let result = try await CLIRunner.runOffPool(["--db"] + dbs + [batch, "--format", "csv"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout == "target,n\na,1\nb,2\n")
     }
 
-    @Test func jsonKeepsOneObjectPerQueryWithEachTargetsPart() throws {
+    @Test func jsonKeepsOneObjectPerQueryWithEachTargetsPart() async throws {
         let dir = try TemporaryDirectory()
         let dbs = try Self.tenants(dir, [("a", 1), ("b", 2)])
         let batch = try dir.write("checks.sql", "SELECT count(*) AS n FROM orders;\nSELECT * FROM nowhere;\n")
-        let result = try CLIRunner.run([batch, "--db"] + dbs + ["--format", "ndjson", "--keep-going"])
+        let result = try await CLIRunner.runOffPool([batch, "--db"] + dbs + ["--format", "ndjson", "--keep-going"])
         #expect(result.status == 1)
         let objects = try result.stdout.split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
         #expect(objects.count == 2)
@@ -70,55 +70,55 @@ import Testing
         #expect(result.stderr.hasSuffix("qgather: 2 of 4 query runs failed\n"), "\(result.stderr)")
     }
 
-    @Test func aMissingFileFailsOnlyItsOwnPairsUnderKeepGoing() throws {
+    @Test func aMissingFileFailsOnlyItsOwnPairsUnderKeepGoing() async throws {
         let dir = try TemporaryDirectory()
         let dbs = try Self.tenants(dir, [("a", 1), ("c", 3)])
         let batch = try dir.write("checks.sql", "SELECT count(*) AS n FROM orders;")
-        let result = try CLIRunner.run([batch, "--db", dbs[0], dir.path("missing.db"), dbs[1], "--keep-going", "--format", "csv"])
+        let result = try await CLIRunner.runOffPool([batch, "--db", dbs[0], dir.path("missing.db"), dbs[1], "--keep-going", "--format", "csv"])
         #expect(result.status == 1)
         #expect(result.stdout == "target,n\na,1\nc,3\n")
         #expect(result.stderr.hasPrefix("missing: \(batch):1: q1: "), "\(result.stderr)")
-        let none = try CLIRunner.run([batch, "--db", dir.path("x.db"), dir.path("y.db"), "--keep-going"])
+        let none = try await CLIRunner.runOffPool([batch, "--db", dir.path("x.db"), dir.path("y.db"), "--keep-going"])
         #expect(none.status == 3)
         #expect(none.stderr.hasSuffix("qgather: none of the 2 targets could be opened\n"), "\(none.stderr)")
     }
 
-    @Test func mismatchedColumnsFailThatPairAndSayWhichDiffer() throws {
+    @Test func mismatchedColumnsFailThatPairAndSayWhichDiffer() async throws {
         let dir = try TemporaryDirectory()
         let good = try Self.tenants(dir, [("good", 1)])[0]
         let odd = try Fixtures.database(in: dir, sql: "CREATE TABLE orders (id INTEGER PRIMARY KEY, total REAL); INSERT INTO orders VALUES (1, 2);", name: "odd.db")
         let batch = try dir.write("checks.sql", "SELECT * FROM orders;")
-        let result = try CLIRunner.run([batch, "--db", good, odd, "--keep-going", "--format", "csv"])
+        let result = try await CLIRunner.runOffPool([batch, "--db", good, odd, "--keep-going", "--format", "csv"])
         #expect(result.status == 1)
         #expect(result.stdout == "target,id,amount\ngood,1,1.0\n")
         #expect(result.stderr.contains("odd: \(batch):1: q1: columns differ from target good's: (id, total) here, (id, amount) there"), "\(result.stderr)")
     }
 
-    @Test func failFastStopsEveryTarget() throws {
+    @Test func failFastStopsEveryTarget() async throws {
         let dir = try TemporaryDirectory()
         let dbs = try Self.tenants(dir, [("a", 1), ("b", 1), ("c", 1)])
         let batch = try dir.write("checks.sql", "SELECT * FROM nowhere;\n\(Fixtures.runaway);\n")
-        let result = try CLIRunner.run([batch, "--db"] + dbs + ["--jobs", "2", "--per-target", "1"], timeout: 30)
+        let result = try await CLIRunner.runOffPool([batch, "--db"] + dbs + ["--jobs", "2", "--per-target", "1"], timeout: 30)
         #expect(result.status == 1)
         #expect(result.seconds < 10, "took \(result.seconds) s")
         #expect(result.stderr.contains("cancelled"), "\(result.stderr)")
     }
 
-    @Test func targetsFileLabelsAndDuplicateLabels() throws {
+    @Test func targetsFileLabelsAndDuplicateLabels() async throws {
         let dir = try TemporaryDirectory()
         _ = try Self.tenants(dir, [("a", 1), ("b", 2)])
         let file = try dir.write("fleet.txt", "# tenants\nEU a.db\n\nb.db\nEU b.db\n")
         let batch = try dir.write("checks.sql", "SELECT count(*) AS n FROM orders;")
-        let result = try CLIRunner.run([batch, "--targets", file, "--format", "csv"])
+        let result = try await CLIRunner.runOffPool([batch, "--targets", file, "--format", "csv"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout == "target,n\nEU,1\nb,2\nEU_2,2\n")
     }
 
-    @Test func outDirWritesMergedFilesAndPerTargetSummaries() throws {
+    @Test func outDirWritesMergedFilesAndPerTargetSummaries() async throws {
         let dir = try TemporaryDirectory()
         let dbs = try Self.tenants(dir, [("a", 1), ("b", 2)])
         let batch = try dir.write("checks.sql", "-- name: n\nSELECT count(*) AS n FROM orders;")
-        let result = try CLIRunner.run([batch, "--db"] + dbs + ["--out-dir", dir.path("out"), "--format", "csv"])
+        let result = try await CLIRunner.runOffPool([batch, "--db"] + dbs + ["--out-dir", dir.path("out"), "--format", "csv"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(try String(contentsOfFile: dir.path("out/n.csv"), encoding: .utf8) == "target,n\na,1\nb,2\n")
         let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.path("out/summary.json")))) as! [String: Any]
@@ -127,13 +127,13 @@ import Testing
         #expect(targets.map { $0["rows"] as! Int } == [1, 1])
     }
 
-    @Test func timingShowsEachPairAndOneLanePerTarget() throws {
+    @Test func timingShowsEachPairAndOneLanePerTarget() async throws {
         let dir = try TemporaryDirectory()
         let dbs = try (0..<50).map { try dir.write("t\($0).db", "") }
         let template = try Self.tenants(dir, [("template", 1)])[0]
         for db in dbs { try FileManager.default.removeItem(atPath: db); try FileManager.default.copyItem(atPath: template, toPath: db) }
         let batch = try dir.write("checks.sql", "SELECT count(*) FROM orders;\nSELECT max(amount) FROM orders;\n")
-        let result = try CLIRunner.run([batch, "--db"] + dbs + ["--timing", "--timing-json", dir.path("t.json"), "--format", "csv"],
+        let result = try await CLIRunner.runOffPool([batch, "--db"] + dbs + ["--timing", "--timing-json", dir.path("t.json"), "--format", "csv"],
                                        environment: ["COLUMNS": "100"])
         #expect(result.status == 0, "\(result.stderr)")
         let lanes = result.stderr.split(separator: "\n").filter { $0.hasPrefix("t") && $0.contains("|") }
@@ -150,14 +150,15 @@ import Testing
         #expect(starts["t49"]! > starts["t0"]!, "\(starts)")
     }
 
-    @Test func aThousandFilesRunUnderTheDefaultDescriptorLimit() throws {
+    @Test func aThousandFilesRunUnderTheDefaultDescriptorLimit() async throws {
         let dir = try TemporaryDirectory()
         let template = try Self.tenants(dir, [("template", 2)])[0]
         try FileManager.default.createDirectory(atPath: dir.path("tenants"), withIntermediateDirectories: true)
-        for i in 0..<1000 { try FileManager.default.copyItem(atPath: template, toPath: dir.path("tenants/t\(i).db")) }
+        let tenants = dir.path("tenants")
+        try await OffPool.run { for i in 0..<1000 { try FileManager.default.copyItem(atPath: template, toPath: tenants + "/t\(i).db") } }
         try dir.write("checks.sql", "SELECT count(*) AS n FROM orders;\nSELECT sum(amount) AS s FROM orders;\n")
         let script = try dir.write("run.sh", "ulimit -n 1024 && cd \"$2\" && exec \"$1\" checks.sql --db tenants/*.db --format csv --jobs 8\n")
-        let result = try CLIRunner.run([script, CLIRunner.binary, dir.url.path], timeout: 180, executable: "/bin/bash")
+        let result = try await CLIRunner.runOffPool([script, CLIRunner.binary, dir.url.path], timeout: 180, executable: "/bin/bash")
         #expect(result.status == 0, "\(result.stderr.prefix(500))")
         let parts = result.stdout.components(separatedBy: "\n\n")
         #expect(parts.count == 2)
@@ -165,7 +166,7 @@ import Testing
         #expect(parts[1].split(separator: "\n").dropFirst().allSatisfy { $0.hasSuffix(",3.0") })
     }
 
-    @Test func migrateRunsOnEveryTargetAndReportsEachOne() throws {
+    @Test func migrateRunsOnEveryTargetAndReportsEachOne() async throws {
         let dir = try TemporaryDirectory()
         let migrations = dir.path("migrations")
         try FileManager.default.createDirectory(atPath: migrations, withIntermediateDirectories: true)
@@ -175,14 +176,14 @@ import Testing
         // tenant7 already has the column the second migration adds: it fails there, alone.
         let setup = try Fixtures.database(in: dir, sql: "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT);", name: "tenant7.db")
         dbs[7] = setup
-        let result = try CLIRunner.run(["migrate", "--db"] + dbs + ["--dir", migrations])
+        let result = try await CLIRunner.runOffPool(["migrate", "--db"] + dbs + ["--dir", migrations])
         #expect(result.status == 1, "\(result.stderr)")
         let lines = result.stdout.split(separator: "\n")
         #expect(lines.count == 19, "\(result.stdout)")
         #expect(lines.first == "tenant0: applied 0001_items.sql, 0002_name.sql")
         #expect(result.stderr.contains("tenant7: "), "\(result.stderr)")
         #expect(result.stderr.hasSuffix("qgather: 1 of 20 targets are not at the latest version\n"), "\(result.stderr)")
-        let again = try CLIRunner.run(["migrate", "--db"] + dbs.filter { $0 != setup } + ["--dir", migrations])
+        let again = try await CLIRunner.runOffPool(["migrate", "--db"] + dbs.filter { $0 != setup } + ["--dir", migrations])
         #expect(again.status == 0, "\(again.stderr)")
         #expect(again.stdout.split(separator: "\n").allSatisfy { $0.hasSuffix("nothing to apply: 2 migration(s) already applied") })
     }

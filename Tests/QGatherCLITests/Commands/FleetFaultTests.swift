@@ -5,7 +5,11 @@ import Testing
 /// shared servers would break the tests running beside these).
 @Suite struct FleetFaultTests {
     /// Runs `script` (bash) under a private `Scripts/with-fleet` and returns what it printed.
-    private static func underPrivateFleet(_ script: String, _ arguments: [String]) throws -> String {
+    private static func underPrivateFleet(_ script: String, _ arguments: [String]) async throws -> String {
+        try await OffPool.run { try underPrivateFleetBlocking(script, arguments) }
+    }
+
+    private static func underPrivateFleetBlocking(_ script: String, _ arguments: [String]) throws -> String {
         let dir = try TemporaryDirectory()
         let path = try dir.write("fault.sh", script)
         var environment = ProcessInfo.processInfo.environment
@@ -35,10 +39,10 @@ import Testing
         active() { psql -XAtd "$1" -c "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'qgather' AND state = 'active'"; }
         """#
 
-    @Test func keepGoingWithOneServerStoppedMidBatchReportsItsPairsAndKeepsTheOthers() throws {
+    @Test func keepGoingWithOneServerStoppedMidBatchReportsItsPairsAndKeepsTheOthers() async throws {
         let dir = try TemporaryDirectory()
         let batch = try dir.write("b.sql", "SELECT 1 AS one, pg_sleep(3) IS NULL AS slept;\nSELECT 2 AS one, pg_sleep(3) IS NULL AS slept;\n")
-        let report = try Self.underPrivateFleet(Self.stopServer + "\n" + #"""
+        let report = try await Self.underPrivateFleet(Self.stopServer + "\n" + #"""
             qgather=$1; batch=$2; out=$3
             "$qgather" "$batch" --pg "$QGATHER_TEST_FLEET_A" --pg "$QGATHER_TEST_FLEET_B" --keep-going --per-target 2 --format csv \
                 > "$out.stdout" 2> "$out.stderr" &
@@ -57,10 +61,10 @@ import Testing
         #expect(stderr.hasSuffix("qgather: 2 of 4 query runs failed\n"), "\(stderr)")
     }
 
-    @Test func spreadServesTheStandbysQueriesFromThePrimaryOnceTheStandbyStops() throws {
+    @Test func spreadServesTheStandbysQueriesFromThePrimaryOnceTheStandbyStops() async throws {
         let dir = try TemporaryDirectory()
         let batch = try dir.write("b.sql", String(repeating: "SELECT pg_sleep(0.1) IS NULL AS slept;\n", count: 60))
-        let report = try Self.underPrivateFleet(Self.stopServer + "\n" + #"""
+        let report = try await Self.underPrivateFleet(Self.stopServer + "\n" + #"""
             qgather=$1; batch=$2; out=$3
             printf 'primary %s\nstandby %s\n' "$QGATHER_TEST_FLEET_A" "$QGATHER_TEST_FLEET_STANDBY" > "$out.targets"
             "$qgather" "$batch" --targets "$out.targets" --spread --per-target 2 --format csv --timing-json "$out.json" \

@@ -20,9 +20,22 @@ enum FleetServers {
     /// The hot standby of server A.
     static func standby() throws -> String { try variable("QGATHER_TEST_FLEET_STANDBY") }
 
+    /// psql's answer to `sql` on `conninfo`, unaligned; throws (records nothing, so it may run
+    /// off the cooperative pool) when psql fails.
+    static func psql(_ sql: String, conninfo: String) throws -> String {
+        let result = try CLIRunner.tool("/usr/bin/psql", ["-X", "-d", conninfo, "-v", "ON_ERROR_STOP=1", "-At", "-c", sql])
+        guard result.status == 0 else { throw PsqlFailure(sql: sql) }
+        return result.stdout
+    }
+
+    /// psql failed.
+    struct PsqlFailure: Error {
+        let sql: String
+    }
+
     /// Active sessions of `applicationName` on the server of `conninfo` (other than psql's own).
     static func active(_ conninfo: String, applicationName: String) throws -> Int {
-        let count = try PostgresServer.psql("SELECT count(*) FROM pg_stat_activity WHERE application_name = '\(applicationName)' AND state = 'active'",
+        let count = try psql("SELECT count(*) FROM pg_stat_activity WHERE application_name = '\(applicationName)' AND state = 'active'",
                                             conninfo: conninfo)
         return Int(count.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
     }
@@ -40,14 +53,17 @@ enum FleetServers {
         return active
     }
 
+    /// The standby did not replay its primary's writes within 10 s.
+    struct CatchUpFailure: Error {}
+
     /// Waits until the standby has replayed what its primary has written so far.
     static func waitForReplay() throws {
-        let primaryLSN = try PostgresServer.psql("SELECT pg_current_wal_lsn()", conninfo: primaryWithStandby()).trimmingCharacters(in: .whitespacesAndNewlines)
+        let primaryLSN = try psql("SELECT pg_current_wal_lsn()", conninfo: primaryWithStandby()).trimmingCharacters(in: .whitespacesAndNewlines)
         for _ in 0..<200 {
-            let caughtUp = try PostgresServer.psql("SELECT pg_last_wal_replay_lsn() >= '\(primaryLSN)'::pg_lsn", conninfo: standby())
+            let caughtUp = try psql("SELECT pg_last_wal_replay_lsn() >= '\(primaryLSN)'::pg_lsn", conninfo: standby())
             if caughtUp.hasPrefix("t") { return }
             Thread.sleep(forTimeInterval: 0.05)
         }
-        Issue.record("the standby did not catch up with its primary")
+        throw CatchUpFailure()
     }
 }
