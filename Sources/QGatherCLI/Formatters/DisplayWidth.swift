@@ -9,7 +9,11 @@ enum DisplayWidth {
 
     /// Columns taken by `text`, which holds no control characters (see `cellLines` for those).
     static func of(_ text: String) -> Int {
-        text.unicodeScalars.reduce(0) { $0 + of($1) }
+        // ASCII, the common case: one column per byte (a control character counts 1, as below).
+        let utf8 = text.utf8
+        let isASCII = utf8.withContiguousStorageIfAvailable { $0.allSatisfy { $0 < 0x80 } } ?? utf8.allSatisfy { $0 < 0x80 }
+        if isASCII { return utf8.count }
+        return text.unicodeScalars.reduce(0) { $0 + of($1) }
     }
 
     /// Columns taken by one printable scalar: 0 for combining marks and format characters
