@@ -1,0 +1,71 @@
+import Foundation
+@testable import QGather
+import Testing
+
+/// Quick reads share a hand-off to a SQLite connection's thread (a run); results, errors,
+/// cancellation and timings stay exactly as if each had had its own.
+@Suite(.timeLimit(.minutes(2)))
+struct SQLiteRunTests {
+    /// A shared in-memory database whose driver records the runs, with table t(x) of 1...100.
+    static func database(connections: Int) async throws -> (Database, PipelineRecorder) {
+        let recorder = PipelineRecorder(SQLiteDriver(path: ":memory:"))
+        let db = Database(driver: recorder, maxConnections: connections)
+        try await db.execute("CREATE TABLE t(x); WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 100) INSERT INTO t SELECT x FROM c")
+        return (db, recorder)
+    }
+
+    /// Runs deepen whatever the machine's load.
+    static func options(jobs: Int, policy: ErrorPolicy = .failFast) -> GatherOptions {
+        var options = GatherOptions(jobs: jobs, policy: policy)
+        options.pipelineTuning = PipelinePlanner.Tuning(fastQuery: .seconds(60), slowQuery: .seconds(120))
+        return options
+    }
+
+    @Test func quickReadsShareRunsAndEveryResultKeepsItsSlot() async throws {
+        let (db, recorder) = try await Self.database(connections: 2)
+        let batch = Batch(sql: (0..<200).map { "SELECT x FROM t WHERE x = \($0 % 100 + 1)" })
+        let outcomes = await db.gather(batch, options: Self.options(jobs: 2))
+        #expect(outcomes.map(\.query.index) == Array(0..<200))
+        #expect(outcomes.enumerated().allSatisfy { i, o in o.rowSet?.rows == [[.integer(Int64(i % 100 + 1))]] })
+        #expect(recorder.pipelines.contains { $0.count > 1 }, "no run held more than one query: \(recorder.pipelines)")
+        #expect(outcomes.allSatisfy { $0.startOffset != nil && $0.duration != nil })
+        await db.close()
+    }
+
+    @Test func anErrorInARunFailsOnlyItsQueryUnderCollect() async throws {
+        let (db, _) = try await Self.database(connections: 1)
+        let sql = (0..<40).map { $0 == 17 ? "SELECT nope FROM t" : "SELECT count(*) FROM t WHERE x > \($0)" }
+        let outcomes = await db.gather(Batch(sql: sql), options: Self.options(jobs: 1, policy: .collect))
+        #expect(outcomes[17].error?.message == "no such column: nope")
+        #expect(outcomes.enumerated().filter { $0.offset != 17 }.allSatisfy { $0.element.status == .ok })
+        #expect(outcomes[39].rowSet?.rows == [[.integer(61)]])
+        await db.close()
+    }
+
+    @Test func underFailFastNothingAfterAFailingStatementOfARunStarts() async throws {
+        let (db, recorder) = try await Self.database(connections: 1)
+        let sql = (0..<40).map { $0 == 9 ? "SELECT nope FROM t" : "SELECT count(*) FROM t" }
+        let outcomes = await db.gather(Batch(sql: sql), options: Self.options(jobs: 1))
+        let failing = try #require(recorder.pipelines.first { $0.contains(9) })
+        #expect(failing.last! > 9, "the failing query ended its run: \(recorder.pipelines)")
+        #expect(outcomes[9].status == .error)
+        #expect(outcomes[10...].allSatisfy { $0.status == .cancelled && $0.startOffset == nil && $0.duration == nil })
+        #expect(outcomes[..<9].allSatisfy { $0.status == .ok })
+        await db.close()
+    }
+
+    @Test func cancellingTheTaskStopsTheStatementBeingSteppedAndTheRestOfItsRun() async throws {
+        let (db, recorder) = try await Self.database(connections: 1)
+        let runaway = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c"
+        // Quick ones first so that the run deepens, then a runaway inside a run, then more.
+        let sql = Array(repeating: "SELECT 1", count: 7) + [runaway] + Array(repeating: "SELECT 2", count: 20)
+        let task = Task { await db.gather(Batch(sql: sql), options: Self.options(jobs: 1)) }
+        try await Task.sleep(for: .milliseconds(400))
+        task.cancel()
+        let outcomes = await task.value
+        #expect(recorder.pipelines.contains { $0.contains(7) && $0.count > 1 }, "\(recorder.pipelines)")
+        #expect(outcomes[..<7].allSatisfy { $0.status == .ok })
+        #expect(outcomes[7...].allSatisfy { $0.status == .cancelled })
+        await db.close()
+    }
+}
