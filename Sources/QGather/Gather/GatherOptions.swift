@@ -33,6 +33,9 @@ public struct GatherOptions: Sendable {
     var pipelineTuning = PipelinePlanner.Tuning()
     /// Slots shared with the other targets of a fleet: a query holds one while it has a connection.
     package var slotGate: SlotGate?
+    /// The order queries start in, as a permutation of their indices (the CLI's longest-first
+    /// schedule); nil for input order. Ignored by a serial run. Outcomes keep input order.
+    package var startOrder: [Int]?
 
     /// Creates options; `jobs` defaults to the number of cores.
     public init(jobs: Int? = nil, policy: ErrorPolicy = .failFast, timeout: Duration? = nil, snapshot: Bool = false,

@@ -99,18 +99,21 @@ package struct Gatherer: Sendable {
         var stopped = false
 
         var planner = PipelinePlanner(driver: pool.driver, options: options)
+        // The order queries start in: `startOrder` (longest first, say), else input order.
+        // Outcomes are still delivered in input order.
+        let startOrder = options.serial ? queries : options.startOrder.map { order in order.map { queries[$0] } } ?? queries
         await withTaskGroup(of: [QueryOutcome].self) { group in
             var nextToStart = 0
             func startNext() {
-                let run = planner.nextRun(of: queries, from: nextToStart, jobs: jobs)
+                let run = planner.nextRun(of: startOrder, from: nextToStart, jobs: jobs)
                 nextToStart = run.upperBound
                 if run.count == 1 {
-                    let query = queries[run.lowerBound]
-                    let channel = channels[run.lowerBound]
+                    let query = startOrder[run.lowerBound]
+                    let channel = channels[query.index]
                     group.addTask { [await runWithRetries(query, channel: channel, pool: pool, batchStart: batchStart, clock: clock)] }
                 } else {
-                    let runQueries = Array(queries[run])
-                    let runChannels = Array(channels[run])
+                    let runQueries = Array(startOrder[run])
+                    let runChannels = runQueries.map { channels[$0.index] }
                     group.addTask { await runPipelined(runQueries, channels: runChannels, pool: pool, batchStart: batchStart, clock: clock) }
                 }
             }

@@ -123,9 +123,16 @@ struct RunCommand: AsyncParsableCommand {
         }
         prepared.warnings.forEach(StandardError.fail)
         let (batch, sink) = (prepared.batch, prepared.sink)
-        let printer = BatchRunner(progress: !output.quiet && Terminal(descriptor: 2).isTerminal,
+        var printer = BatchRunner(progress: !output.quiet && Terminal(descriptor: 2).isTerminal,
                                    timing: output.timing, timingJSON: output.timingJson)
-        let status = await printer.run(batch, on: database, options: gatherOptions, into: sink)
+        var scheduled = gatherOptions
+        if options.schedule == .longestFirst && !options.serial {
+            let history = HistorySchedule(target: target, queries: batch.queries)
+            scheduled.startOrder = history.order
+            printer.scheduleNote = history.note
+            printer.recordDurations = { history.record($0) }
+        }
+        let status = await printer.run(batch, on: database, options: scheduled, into: sink)
         await database.close()
         if status == ExitStatus.stdoutClosed { ExitStatus.stopBySIGPIPE() }
         if status != ExitStatus.ok { throw status }

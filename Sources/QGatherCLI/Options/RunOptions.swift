@@ -33,6 +33,9 @@ struct RunOptions: ParsableArguments {
     @Option(name: .long, help: "Retry a read-only query up to N times after a transient error (busy, locked, serialization failure, deadlock, lost connection).")
     var retries = 0
 
+    @Option(name: .long, help: ArgumentHelp("Order queries start in: longest-first (queries that took 10 ms or more in earlier runs first, from a history in ~/.cache/qgather) or file-order. Results print in file order either way.", valueName: "order"))
+    var schedule: StartSchedule = .longestFirst
+
     @Option(name: .long, help: "With several targets: most connections at work on one target (1-1000; default 4).")
     var perTarget: Int?
 

@@ -17,6 +17,8 @@ struct DeliveryTally: Sendable {
     var unreachableTargets = Set<String>()
     /// Each query's timing, when `--timing` or `--timing-json` asks for them.
     var timings: [TimingReport.Entry] = []
+    /// How long each query that succeeded ran, by index, for the duration history.
+    var durations: [(index: Int, duration: Duration)] = []
 
     /// Counts a query's outcome: itself, or each of its (query, target) pairs with fan-out.
     mutating func add(_ outcome: QueryOutcome, keepTimings: Bool) {
@@ -106,7 +108,7 @@ actor ConsoleOutput {
     /// Writes every outcome of `stream` as it arrives, in order, and counts them. The loop runs
     /// on this actor's executor, so outcomes that are already waiting are written one after the
     /// other with no hop between threads, and output is flushed only when none is waiting.
-    func deliverAll(_ stream: OutcomeStream, keepTimings: Bool) async -> DeliveryTally {
+    func deliverAll(_ stream: OutcomeStream, keepTimings: Bool, keepDurations: Bool = false) async -> DeliveryTally {
         cancelBatch = { stream.cancel() }
         if outputFailure != nil { stream.cancel() }
         var tally = DeliveryTally()
@@ -114,6 +116,7 @@ actor ConsoleOutput {
         while let outcome = await outcomes.next(isolation: self) {
             deliver(outcome, flush: !outcomes.hasReadyOutcome)
             tally.add(outcome, keepTimings: keepTimings)
+            if keepDurations, outcome.status == .ok, let duration = outcome.duration { tally.durations.append((outcome.query.index, duration)) }
         }
         return tally
     }
@@ -156,6 +159,11 @@ actor ConsoleOutput {
             printError("qgather: \(error.description)")
             return false
         }
+    }
+
+    /// Runs `body` (which may block, e.g. on a file) on this actor's own queue.
+    func perform(_ body: @Sendable () -> Void) {
+        body()
     }
 
     /// Standard output's reader went away (`| head`), seen before a write failed: stop as for a

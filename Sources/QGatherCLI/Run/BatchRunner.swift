@@ -11,6 +11,10 @@ struct BatchRunner {
     let timing: Bool
     /// `--timing-json FILE`.
     let timingJSON: String?
+    /// Said after `--timing`'s report: the order queries started in, when not file order.
+    var scheduleNote: String?
+    /// Given how long each query that succeeded ran, by index (for the duration history).
+    var recordDurations: (@Sendable ([(index: Int, duration: Duration)]) -> Void)?
 
     /// Runs `batch` on `database`, writing the outcomes to `sink` (stdout or `--out-dir`), and
     /// returns the exit status.
@@ -44,7 +48,12 @@ struct BatchRunner {
         let reporter = tracker.map { ProgressReporter(tracker: $0, console: console) }
 
         await console.begin()
-        let tally = await console.deliverAll(stream, keepTimings: timing || timingJSON != nil)
+        let tally = await console.deliverAll(stream, keepTimings: timing || timingJSON != nil, keepDurations: recordDurations != nil)
+        if let recordDurations {
+            // A file write: on the console's own queue, not the cooperative pool.
+            let durations = tally.durations
+            await console.perform { recordDurations(durations) }
+        }
         let (timings, failed, cancelled) = (tally.timings, tally.failed, tally.cancelled)
         let wall = clock.now - started
         await reporter?.stop()
@@ -52,7 +61,7 @@ struct BatchRunner {
 
         if timing {
             let chart = TimelineChart.render(timings, wall: wall, width: stderr.layoutWidth, color: stderr.allowsColor)
-            await console.printError(TimingReport.render(timings, wall: wall) + chart)
+            await console.printError(TimingReport.render(timings, wall: wall) + chart + (scheduleNote.map { $0 + "\n" } ?? ""))
         }
         var writeFailed = false
         if let timingJSON, await !console.writeFile(TimingJSON.render(timings, wall: wall), to: timingJSON) { writeFailed = true }

@@ -37,6 +37,8 @@ enum CLIRunner {
             process.arguments = arguments
         }
         var env = ProcessInfo.processInfo.environment
+        // No duration history unless a test asks for one: start order stays file order.
+        env["QGATHER_HISTORY"] = "off"
         for (key, value) in environment { env[key] = value }
         process.environment = env
         process.currentDirectoryURL = directory ?? packageRoot

@@ -1,0 +1,42 @@
+import Foundation
+import QGather
+import Synchronization
+
+/// Longest first for one run: the start order from the duration history of its target, and
+/// the history brought up to date with the run's durations afterwards.
+final class HistorySchedule: Sendable {
+    private let history: Mutex<DurationHistory>
+    private let keys: [UInt64]
+    /// The start order, or nil for file order.
+    let order: [Int]?
+    /// What `--timing` says of the order.
+    let note: String
+
+    /// The schedule of `queries` on `target`; a damaged history is said on stderr and ignored.
+    init(target: TargetOptions.Target, queries: [Query]) {
+        let identity: String
+        switch target {
+        case .sqlite(let path): identity = "sqlite " + (path.hasPrefix("file:") || path == ":memory:" ? path : URL(fileURLWithPath: path).standardizedFileURL.path)
+        case .postgres(let conninfo): identity = "postgres " + ((try? Database.postgres(conninfo))?.label ?? "")
+        }
+        let (history, warning) = DurationHistory.load(from: DurationHistory.defaultURL())
+        if let warning { StandardError.fail(warning) }
+        let keys = queries.map { DurationHistory.key(sql: $0.sql, target: identity) }
+        let planned = StartSchedule.longestFirst(queries) { history.expected(keys[$0.index]) }
+        self.history = Mutex(history)
+        self.keys = keys
+        order = planned?.order
+        note = planned.map { "order: longest first (\($0.moved) of \(queries.count) queries moved to the front by earlier runs' times)" }
+            ?? "order: file order (no query took 10 ms or more in an earlier run)"
+    }
+
+    /// Records the run's durations and saves the history (a failure to save is a warning).
+    func record(_ durations: [(index: Int, duration: Duration)]) {
+        guard !durations.isEmpty else { return }
+        let warning = history.withLock { history in
+            for (index, duration) in durations { history.record(keys[index], duration) }
+            return history.save()
+        }
+        if let warning { StandardError.fail(warning) }
+    }
+}

@@ -1,0 +1,27 @@
+import ArgumentParser
+import QGather
+
+/// `--schedule`: the order queries start in. Results print in file order either way.
+enum StartSchedule: String, CaseIterable, ExpressibleByArgument {
+    /// Queries known (from earlier runs) to take at least `longQuery` start first, longest first;
+    /// every other query follows in file order.
+    case longestFirst = "longest-first"
+    /// File order.
+    case fileOrder = "file-order"
+
+    /// A query this long or longer in an earlier run goes to the front.
+    static let longQuery = Duration.milliseconds(10)
+
+    /// The start order of `queries` by `expected` durations (nil: never seen), and how many
+    /// were moved to the front; nil when that is the file order.
+    static func longestFirst(_ queries: [Query], expected: (Query) -> Duration?) -> (order: [Int], moved: Int)? {
+        var long: [(index: Int, duration: Duration)] = []
+        var rest: [Int] = []
+        for query in queries {
+            if let duration = expected(query), duration >= longQuery { long.append((query.index, duration)) } else { rest.append(query.index) }
+        }
+        let front = long.sorted { $0.duration != $1.duration ? $0.duration > $1.duration : $0.index < $1.index }.map(\.index)
+        let order = front + rest
+        return order == Array(0..<queries.count) ? nil : (order, front.count)
+    }
+}
