@@ -104,6 +104,10 @@ def prepare_sqlite(path):
     c.close()
 
 
+P11_SQL = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < {}) SELECT count(*) FROM c"
+P11_SIZES = [200_000 + 20_000 * ((i * 7) % 20) for i in range(19)]
+P11_SIZES.append(sum(P11_SIZES))  # the longest, about half of the summed time, last in the file
+
 TENANTS = 50
 TENANT_ROWS = 20_000
 F1_QUERIES = [
@@ -185,6 +189,7 @@ def write_batches():
         "p5.sql": P5_SQL + ";\n",
         "f1.sql": "".join(q + ";\n" for q in F1_QUERIES),
         "p8.sql": "SELECT 1;\n" * 200_000,
+        "p11.sql": "".join(P11_SQL.format(n) + ";\n" for n in P11_SIZES),
         "p9.sql": "".join(f"SELECT k, v, s FROM t WHERE id = {rng.randint(1, SQLITE_ROWS)};\n" for _ in range(20_000)),
         "p10.sql": "".join(P2_SQL.format(rng.randint(1, PGBENCH_SCALE * 100_000)) + ";\n" for _ in range(200_000)),
         "f2.sql": "SELECT pg_sleep(0.01);\n" * 3000,
@@ -395,6 +400,10 @@ def scenarios(conninfo, db, reps_override):
             Contestant("qgather --jobs 8", qg_pg("p10.sql", "--jobs", "8"), queries=200_000),
             Contestant("psql -f", [psql_bin, "-X", "-q", "-d", conninfo, "-At", "-f", w("p10.sql")], queries=200_000),
         ]),
+        ("P11", "20 SQLite queries of mixed cost, the longest (half the summed time) last in the file, --jobs 2", reps(5), [
+            Contestant("qgather (history warm)", ["env", f"XDG_CACHE_HOME={WORK / 'p11-cache'}", "QGATHER_HISTORY=on", *qg_db("p11.sql", "--jobs", "2")]),
+            Contestant("qgather --schedule file-order", qg_db("p11.sql", "--jobs", "2", "--schedule", "file-order")),
+        ]),
         ("S1", "startup: SELECT 1 on SQLite", reps(11), [
             Contestant("qgather", qg_db("one.sql")),
             Contestant("sqlite3 -csv", ["sqlite3", "-csv", db, "SELECT 1"]),
@@ -452,6 +461,15 @@ def targets(by_id):
     if "P10" in by_id:
         q = row("P10", "qgather --jobs 8")
         out.append(("P10", "peak RSS <= 48 MiB", f"{q['rss_max_mib']} MiB, {q['queries_per_s']:,} q/s", q["rss_max_mib"] <= 48))
+    if "P11" in by_id:
+        warm, plain = row("P11", "qgather (history warm)"), row("P11", "qgather --schedule file-order")
+        ideal = p11_ideal()
+        wall, in_run = p11_in_run()
+        out.append(("P11", "<= 1.1x the ideal max(longest, summed / 2), history warm",
+                    f"{warm['median_s']:.3f} s = {warm['median_s'] / ideal:.2f}x the ideal {ideal:.3f} s from times alone (--jobs 1); "
+                    f"file order {plain['median_s']:.3f} s = {plain['median_s'] / ideal:.2f}x. With the times of a --jobs 2 run itself "
+                    f"(two queries at once run slower here): wall {wall:.3f} s = {wall / in_run:.2f}x its ideal {in_run:.3f} s",
+                    warm["median_s"] <= 1.1 * ideal))
     if "F1" in by_id:
         q, loop = row("F1", f"qgather fan-out, {TENANTS} targets"), row("F1", "shell loop: for f; do sqlite3 -csv $f < batch; done")
         ten = row("F1", "qgather fan-out, 10 targets (memory)")
@@ -468,6 +486,26 @@ def targets(by_id):
         out.append(("F3", "fan-out to 4 servers within 1.3x of one server", f"{f['median_s']:.3f} s vs {one['median_s']:.3f} s = {f['median_s'] / one['median_s']:.2f}x",
                     f["median_s"] <= 1.3 * one["median_s"]))
     return out
+
+
+def p11_ideal():
+    """max(longest, summed / 2) of P11's queries, from one run's --timing-json (seconds)."""
+    timings = WORK / "p11-timings.json"
+    subprocess.run([QGATHER, str(WORK / "p11.sql"), "--db", str(WORK / "bench.db"), "--jobs", "1", "--format", "csv",
+                    "--schedule", "file-order", "--timing-json", str(timings)], check=True, stdout=subprocess.DEVNULL)
+    elapsed = [q["elapsed_ms"] / 1000 for q in json.loads(timings.read_text())["queries"]]
+    return max(max(elapsed), sum(elapsed) / 2)
+
+
+def p11_in_run():
+    """A warm longest-first run's wall time and max(longest, summed / 2) of its own query times."""
+    timings = WORK / "p11-timings.json"
+    subprocess.run(["env", f"XDG_CACHE_HOME={WORK / 'p11-cache'}", "QGATHER_HISTORY=on", QGATHER, str(WORK / "p11.sql"),
+                    "--db", str(WORK / "bench.db"), "--jobs", "2", "--format", "csv", "--timing-json", str(timings)],
+                   check=True, stdout=subprocess.DEVNULL)
+    report = json.loads(timings.read_text())
+    elapsed = [q["elapsed_ms"] / 1000 for q in report["queries"]]
+    return report["wall_ms"] / 1000, max(max(elapsed), sum(elapsed) / 2)
 
 
 # ---------------------------------------------------------------- report
