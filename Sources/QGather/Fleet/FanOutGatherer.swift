@@ -27,20 +27,7 @@ package struct FanOutGatherer: Sendable {
 
     /// The merged outcomes of `batch` (the queries the merged outcomes name) as an ordered stream.
     package func outcomes(_ batch: Batch) -> OutcomeStream {
-        let (stream, continuation) = AsyncStream.makeStream(of: [QueryOutcome].self)
-        let window = DeliveryWindow(capacity: max(1, options.gather.jobs))
-        let task = Task {
-            await run(batch) { ready in
-                await window.acquire(ready.count)
-                continuation.yield(ready)
-            }
-            continuation.finish()
-        }
-        continuation.onTermination = { _ in
-            task.cancel()
-            window.close()
-        }
-        return OutcomeStream(stream: stream, task: task, window: window, channels: [], sink: nil)
+        .producing(capacity: options.gather.jobs) { deliver in await run(batch, deliver: deliver) }
     }
 
     /// Runs `batch` on every member, calling `deliver` with merged outcomes in query order.

@@ -18,20 +18,7 @@ package struct SpreadGatherer: Sendable {
 
     /// The outcomes of `batch` as an ordered stream.
     package func outcomes(_ batch: Batch) -> OutcomeStream {
-        let (stream, continuation) = AsyncStream.makeStream(of: [QueryOutcome].self)
-        let window = DeliveryWindow(capacity: max(1, options.gather.jobs))
-        let task = Task {
-            await run(batch) { ready in
-                await window.acquire(ready.count)
-                continuation.yield(ready)
-            }
-            continuation.finish()
-        }
-        continuation.onTermination = { _ in
-            task.cancel()
-            window.close()
-        }
-        return OutcomeStream(stream: stream, task: task, window: window, channels: [], sink: nil)
+        .producing(capacity: options.gather.jobs) { deliver in await run(batch, deliver: deliver) }
     }
 
     /// Why `batch` cannot be spread, as a message naming the statement; nil if it can.

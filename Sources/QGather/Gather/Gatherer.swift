@@ -35,25 +35,14 @@ package struct Gatherer: Sendable {
     /// they are read (its outcome then holds only the rows not streamed, `streamedRowCount` counts
     /// the others); later queries keep theirs until their turn.
     package func outcomes(_ batch: Batch, streamingRowsTo sink: (any RowStreamSink)? = nil) -> OutcomeStream {
-        let (stream, continuation) = AsyncStream.makeStream(of: [QueryOutcome].self)
         let channels = Self.channels(for: batch, streaming: sink != nil)
         // A pipeline delivers up to its depth of outcomes at once: room for them keeps the
-        // connections busy while the reader catches up.
-        let window = DeliveryWindow(capacity: options.jobs + (pool.driver.supportsPipelining ? PipelinePlanner.maxDepth : 0))
-        let task = Task {
-            // Delivery through the stream is asynchronous: the consumer's iterator hands each
-            // query's rows to the sink once the consumer has taken every earlier outcome.
-            await run(batch, channels: channels, attachNext: nil) { ready in
-                await window.acquire(ready.count)
-                continuation.yield(ready)
-            }
-            continuation.finish()
+        // connections busy while the reader catches up. Delivery through the stream is
+        // asynchronous: the consumer's iterator hands each query's rows to the sink once the
+        // consumer has taken every earlier outcome.
+        return .producing(capacity: options.jobs + (pool.driver.supportsPipelining ? PipelinePlanner.maxDepth : 0), channels: channels, sink: sink) { deliver in
+            await run(batch, channels: channels, attachNext: nil) { ready in await deliver(ready) }
         }
-        continuation.onTermination = { _ in
-            task.cancel()
-            window.close()
-        }
-        return OutcomeStream(stream: stream, task: task, window: window, channels: channels, sink: sink)
     }
 
     static func channels(for batch: Batch, streaming: Bool) -> [RowChannel?] {

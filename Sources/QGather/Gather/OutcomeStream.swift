@@ -58,3 +58,26 @@ public struct OutcomeStream: AsyncSequence, Sendable {
         public var hasReadyOutcome: Bool { receivedHead < received.count || window.unreadCount > 0 }
     }
 }
+
+extension OutcomeStream {
+    /// The outcomes `produce` delivers, in a task of its own, as a stream that runs at most
+    /// `capacity` outcomes ahead of its consumer (`DeliveryWindow`). Dropping or cancelling the
+    /// stream cancels the task.
+    static func producing(capacity: Int, channels: [RowChannel?] = [], sink: (any RowStreamSink)? = nil,
+                          _ produce: @escaping @Sendable (_ deliver: @escaping @Sendable ([QueryOutcome]) async -> Void) async -> Void) -> OutcomeStream {
+        let (stream, continuation) = AsyncStream.makeStream(of: [QueryOutcome].self)
+        let window = DeliveryWindow(capacity: capacity)
+        let task = Task {
+            await produce { ready in
+                await window.acquire(ready.count)
+                continuation.yield(ready)
+            }
+            continuation.finish()
+        }
+        continuation.onTermination = { _ in
+            task.cancel()
+            window.close()
+        }
+        return OutcomeStream(stream: stream, task: task, window: window, channels: channels, sink: sink)
+    }
+}
