@@ -126,7 +126,7 @@ struct RunCommand: AsyncParsableCommand {
         var printer = BatchRunner(progress: !output.quiet && Terminal(descriptor: 2).isTerminal,
                                    timing: output.timing, timingJSON: output.timingJson)
         var scheduled = gatherOptions
-        if options.schedule == .longestFirst && !options.serial {
+        if options.schedule == .longestFirst && !options.serial, DurationHistory.defaultURL() != nil {
             let history = HistorySchedule(target: target, queries: batch.queries)
             scheduled.startOrder = history.order
             printer.scheduleNote = history.note

@@ -61,7 +61,7 @@ struct BatchRunner {
 
         if timing {
             let chart = TimelineChart.render(timings, wall: wall, width: stderr.layoutWidth, color: stderr.allowsColor)
-            await console.printError(TimingReport.render(timings, wall: wall) + chart + (scheduleNote.map { $0 + "\n" } ?? ""))
+            await console.printError(TimingReport.render(timings, wall: wall) + (scheduleNote.map { $0 + "\n" } ?? "") + chart)
         }
         var writeFailed = false
         if let timingJSON, await !console.writeFile(TimingJSON.render(timings, wall: wall), to: timingJSON) { writeFailed = true }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 @testable import QGather
 import Testing
 
@@ -59,8 +60,14 @@ struct SQLiteRunTests {
         let runaway = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c"
         // Quick ones first so that the run deepens, then a runaway inside a run, then more.
         let sql = Array(repeating: "SELECT 1", count: 7) + [runaway] + Array(repeating: "SELECT 2", count: 20)
-        let task = Task { await db.gather(Batch(sql: sql), options: Self.options(jobs: 1)) }
-        try await Task.sleep(for: .milliseconds(400))
+        let runawayStarted = Mutex(false)
+        var options = Self.options(jobs: 1)
+        options.onEvent = { event in
+            if case .started(let query, _) = event, query.index == 7 { runawayStarted.withLock { $0 = true } }
+        }
+        let task = Task { [options] in await db.gather(Batch(sql: sql), options: options) }
+        for _ in 0..<600 where !runawayStarted.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(50)) }
+        try await Task.sleep(for: .milliseconds(100))
         task.cancel()
         let outcomes = await task.value
         #expect(recorder.pipelines.contains { $0.contains(7) && $0.count > 1 }, "\(recorder.pipelines)")
