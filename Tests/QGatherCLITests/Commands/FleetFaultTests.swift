@@ -3,7 +3,7 @@ import Testing
 
 /// Servers of a fan-out or a spread going away mid-batch, on a private fleet (stopping the
 /// shared servers would break the tests running beside these).
-@Suite struct FleetFaultTests {
+@Suite(.serialized) struct FleetFaultTests {
     /// Runs `script` (bash) under a private `Scripts/with-fleet` and returns what it printed.
     private static func underPrivateFleet(_ script: String, _ arguments: [String]) async throws -> String {
         try await OffPool.run { try underPrivateFleetBlocking(script, arguments) }

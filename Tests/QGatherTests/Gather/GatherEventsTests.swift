@@ -38,7 +38,8 @@ struct GatherEventsTests {
     @Test func everyQueryStartsOnceAndFinishesOnceAfterItsStart() async {
         let db = Database.sqlite(":memory:", configuration: .init(maxConnections: 2))
         let log = EventLog()
-        let batch = Batch(sql: [countTo(2_000_000), "SELECT 1", "SELECT 2", "SELECT 3"])
+        // Slow enough (seconds) that the quick ones get a turn of the cooperative pool even in a busy parallel test run.
+        let batch = Batch(sql: [countTo(20_000_000), "SELECT 1", "SELECT 2", "SELECT 3"])
         let outcomes = await db.gather(batch, options: GatherOptions(jobs: 2, onEvent: log.handler))
         #expect(outcomes.map(\.status) == [.ok, .ok, .ok, .ok])
         let entries = log.all
