@@ -95,8 +95,8 @@ package struct FanOutGatherer: Sendable {
     /// Runs the members in order, a few at once, until all are done or the task is cancelled.
     private func launchMembers(_ queries: [Query], started: ContinuousClock.Instant, into sink: AsyncStream<Event>.Continuation) async {
         let gate = SlotGate(capacity: options.gather.jobs)
-        let perTarget = min(options.perTarget, options.gather.jobs)
-        let open = (options.gather.jobs + perTarget - 1) / perTarget + 1
+        let perTarget = max(1, min(options.perTarget, options.gather.jobs))
+        let open = (max(1, options.gather.jobs) + perTarget - 1) / perTarget + 1
         await withTaskGroup(of: Void.self) { group in
             var next = 0
             func startNext() {

@@ -50,7 +50,7 @@ package struct SpreadGatherer: Sendable {
         let workers = Task { [self] in
             await withTaskGroup(of: Void.self) { group in
                 for member in members.indices {
-                    for _ in 0..<min(options.perTarget, options.gather.jobs) {
+                    for _ in 0..<max(1, min(options.perTarget, options.gather.jobs)) {
                         group.addTask { await work(member, queries: queries, queue: queue, gate: gate, started: started, into: sink) }
                     }
                 }
@@ -79,8 +79,9 @@ package struct SpreadGatherer: Sendable {
             }
             var rest: [QueryOutcome] = []
             while nextToDeliver < queries.count {
-                let outcome = pending.removeValue(forKey: nextToDeliver) ?? QueryOutcome(query: queries[nextToDeliver], result: .cancelled)
-                if outcome.status == .cancelled, outcome.servedBy == nil { options.gather.onEvent?(.finished(outcome)) }
+                let stored = pending.removeValue(forKey: nextToDeliver)
+                let outcome = stored ?? QueryOutcome(query: queries[nextToDeliver], result: .cancelled)
+                if stored == nil { options.gather.onEvent?(.finished(outcome)) }
                 rest.append(outcome)
                 nextToDeliver += 1
             }
@@ -101,6 +102,7 @@ package struct SpreadGatherer: Sendable {
         var gather = options.gather
         gather.jobs = 1
         gather.slotGate = gate
+        gather.startOrder = nil
         let onEvent = options.gather.onEvent
         func emit(_ outcome: QueryOutcome, servedBy: String?) {
             var outcome = outcome
@@ -128,6 +130,9 @@ package struct SpreadGatherer: Sendable {
                     if case .started(_, let at) = event { handler(.started(query, at: at + offset)) }
                 }
             }
+            // A query back from a member whose connection broke after it was sent may have run
+            // there: it runs again only inside a read-only transaction (`RerunPolicy`).
+            gather.guardsWrites = queue.wasLost(index)
             var outcome = await Gatherer(pool: pool, options: gather).gather(Batch(numbered: [single]))[0]
             outcome.query = queries[index]
             outcome.startOffset = outcome.startOffset.map { $0 + offset }
@@ -138,7 +143,7 @@ package struct SpreadGatherer: Sendable {
                     // Could not connect: this member is down. Lost mid-query: nothing reached
                     // the output (spread holds rows until the query ends), and it only reads.
                     let down = error.code == .connect
-                    let requeued = queue.putBack(index, from: member, memberDown: down)
+                    let requeued = queue.putBack(index, from: member, memberDown: down, mayHaveRun: !down)
                     if down {
                         for stranded in queue.memberDown(member) {
                             var failure = error

@@ -20,6 +20,7 @@ final class SpreadQueue: Sendable {
         var excluded: [Int: Set<Int>] = [:]
         var down = Set<Int>()
         var running = 0
+        var lost = Set<Int>()
     }
 
     private let state = Mutex(State())
@@ -49,16 +50,24 @@ final class SpreadQueue: Sendable {
         }
     }
 
+    /// Whether the query at `index` came back from a member whose connection broke after it
+    /// was sent (it may have run there).
+    func wasLost(_ index: Int) -> Bool {
+        state.withLock { $0.lost.contains(index) }
+    }
+
     /// The query at `index` is finished (its outcome is final).
     func finished(_ index: Int) {
         state.withLock { $0.running -= 1 }
     }
 
     /// Gives `index` back for another member than `member` (`memberDown`: `member` gets nothing
-    /// more). Returns false, and keeps it, if no member still up may run it: its outcome stands.
-    func putBack(_ index: Int, from member: Int, memberDown: Bool) -> Bool {
+    /// more; `mayHaveRun`: it was sent before the connection broke). Returns false, and keeps
+    /// it, if no member still up may run it: its outcome stands.
+    func putBack(_ index: Int, from member: Int, memberDown: Bool, mayHaveRun: Bool = false) -> Bool {
         state.withLock { s in
             if memberDown { s.down.insert(member) }
+            if mayHaveRun { s.lost.insert(index) }
             s.excluded[index, default: []].insert(member)
             let excluded = s.excluded[index]!
             guard (0..<memberCount).contains(where: { !excluded.contains($0) && !s.down.contains($0) }) else { return false }

@@ -36,6 +36,9 @@ public struct GatherOptions: Sendable {
     /// The order queries start in, as a permutation of their indices (the CLI's longest-first
     /// schedule); nil for input order. Ignored by a serial run. Outcomes keep input order.
     package var startOrder: [Int]?
+    /// Runs every query inside a read-only transaction (see `RerunPolicy`): a spread's second
+    /// attempt at a query whose connection was lost after it was sent.
+    package var guardsWrites = false
 
     /// Creates options; `jobs` defaults to the number of cores.
     public init(jobs: Int? = nil, policy: ErrorPolicy = .failFast, timeout: Duration? = nil, snapshot: Bool = false,

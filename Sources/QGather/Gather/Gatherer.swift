@@ -73,7 +73,9 @@ package struct Gatherer: Sendable {
             await deliver(queries.map { query in
                 var failure = error
                 failure.attach(to: query)
-                return QueryOutcome(query: query, result: .failed(failure))
+                let outcome = QueryOutcome(query: query, result: .failed(failure))
+                options.onEvent?(.finished(outcome))
+                return outcome
             })
             return
         }
@@ -151,7 +153,8 @@ package struct Gatherer: Sendable {
                                 clock: ContinuousClock) async -> QueryOutcome {
         var attempt = 1
         while true {
-            var outcome = await runOne(query, channel: channel, pool: pool, batchStart: batchStart, clock: clock)
+            var outcome = await runOne(query, channel: channel, pool: pool, batchStart: batchStart, clock: clock,
+                                       guardingWrites: options.guardsWrites)
             outcome.attempts = attempt
             guard attempt <= options.retries, let error = outcome.error, let effect = RerunPolicy.effect(ofTransient: error), !Task.isCancelled,
                   RerunPolicy.rerun(query, after: effect, rowsReachedOutput: channel?.hasStarted == true, dialect: pool.driver.dialect) == .plain

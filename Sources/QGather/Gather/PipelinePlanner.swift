@@ -50,8 +50,10 @@ struct PipelinePlanner {
         while end < start + limit {
             let query = queries[end]
             bytes += requestSize(query)
-            // A query with a timeout of its own is stopped on its own, outside a pipeline.
-            guard bytes <= Self.maxBytes, query.timeout == nil, StatementKind.isSingleRead(query.sql, dialect: dialect) else { break }
+            // A query with a timeout of its own is stopped on its own, and a check's verdict
+            // (which may stop the batch) comes after its run: both go alone.
+            guard bytes <= Self.maxBytes, query.timeout == nil, query.expectation == nil,
+                  StatementKind.isSingleRead(query.sql, dialect: dialect) else { break }
             end += 1
         }
         return start..<max(end, start + 1)

@@ -17,7 +17,9 @@ struct FleetRun {
     }
 
     func run() async throws {
-        let perTarget = options.perTarget ?? FleetOptions.defaultPerTarget
+        // A target never has more queries at work than connections (--pool-size), or they would
+        // hold slots while they wait for one of its connections.
+        let perTarget = min(options.perTarget ?? FleetOptions.defaultPerTarget, options.poolSize ?? .max)
         let gatherOptions = options.gatherOptions(defaultJobs: Self.defaultJobs(targets: targets, perTarget: perTarget))
         let fleet = DatabaseFleet(try makeMembers(poolSize: options.poolSize ?? min(perTarget, gatherOptions.jobs)))
         let dialects = Set(targets.map(\.target.dialect))

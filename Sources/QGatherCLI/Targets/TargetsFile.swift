@@ -3,10 +3,12 @@ import Foundation
 /// `--targets FILE`: one target per line, `[LABEL] TARGET`, where TARGET is a SQLite path, a
 /// libpq conninfo or a `postgresql://` URI. Blank lines and lines starting with `#` are skipped.
 ///
-/// A line whose first word holds `=` or starts with `postgres://`/`postgresql://` is a target
-/// alone (a conninfo's words all hold `=`); otherwise a line of several words is a label, then
-/// the target (the rest of the line: a path with spaces needs a label). Relative SQLite paths
-/// are resolved against the file's directory.
+/// A line whose first word is a conninfo's `keyword=value` (letters and `_`, then `=`) or starts
+/// with `postgres://`/`postgresql://` is a target alone; otherwise a line of several words is a
+/// label, then the target (the rest of the line: a path with spaces needs a label). A path
+/// whose first word would read as `keyword=value` (`tenant=eu.db`) is written `./tenant=eu.db`;
+/// a conninfo is written without spaces around `=`. Relative SQLite paths are resolved against
+/// the file's directory; `file:` URIs and `:memory:` are taken as they are.
 enum TargetsFile {
     /// A line that is not a target: `FILE:LINE: why`.
     struct Failure: Error, CustomStringConvertible {
@@ -45,15 +47,18 @@ enum TargetsFile {
         if let label, label.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
             throw Failure(description: "\(location): the label holds a control character")
         }
-        var target = TargetOptions.Target.classify(rest, conninfoAllowed: true)
+        var target: TargetOptions.Target = startsTarget(rest) ? .postgres(rest) : .sqlite(rest)
         if case .sqlite(let path) = target, !path.hasPrefix("/"), path != ":memory:", !path.hasPrefix("file:") {
             target = .sqlite(directory.isEmpty ? path : (directory as NSString).appendingPathComponent(path))
         }
         return LabelledTarget(givenLabel: label, target: target, origin: location)
     }
 
-    /// Whether `word` begins a target on its own: a URI, or a conninfo's `KEY=VALUE`.
-    private static func startsTarget(_ word: String) -> Bool {
-        word.hasPrefix("postgres://") || word.hasPrefix("postgresql://") || word.contains("=")
+    /// Whether `text` begins with a PostgreSQL target: a URI, or a conninfo's `keyword=` (a
+    /// keyword is letters and `_`, so `./dt=2024.db` or `/data/k=v/app.db` stay paths).
+    private static func startsTarget(_ text: String) -> Bool {
+        if text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") { return true }
+        let keyword = text.prefix { $0.isASCII && ($0.isLetter || $0 == "_") }
+        return !keyword.isEmpty && text.dropFirst(keyword.count).first == "="
     }
 }

@@ -26,6 +26,14 @@ import Testing
         ])
     }
 
+    @Test func pathsHoldingAnEqualsSignStayPaths() throws {
+        let dir = try TemporaryDirectory()
+        let file = try dir.write("fleet.txt", "eu /data/dt=2024-01/app.db\n./tenant=eu.db\n")
+        let targets = try TargetsFile.read(file)
+        #expect(targets.map(\.target) == [.sqlite("/data/dt=2024-01/app.db"), .sqlite(dir.path("./tenant=eu.db"))])
+        #expect(targets.map(\.givenLabel) == ["eu", nil])
+    }
+
     @Test func aFileWithoutTargetsIsAnError() throws {
         let dir = try TemporaryDirectory()
         let file = try dir.write("empty.txt", "# none\n\n")
