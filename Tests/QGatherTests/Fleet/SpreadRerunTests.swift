@@ -1,0 +1,54 @@
+import Foundation
+@testable import QGather
+import Testing
+
+/// Spread over two writable PostgreSQL servers (Scripts/with-fleet's A and B): a read whose
+/// connection broke after it was sent may have run, so it never runs again as a plain statement.
+@Suite struct SpreadRerunTests {
+    @Test func aReadThatWritesIsNeverRunAgainOnAnotherMemberAfterItsConnectionBroke() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let servers = [try #require(environment["QGATHER_TEST_FLEET_A"], "run the tests with ./Scripts/test, which starts the fleet"),
+                       try #require(environment["QGATHER_TEST_FLEET_B"], "run the tests with ./Scripts/test, which starts the fleet")]
+        let table = TestDatabases.uniqueTable("visits")
+        for server in servers {
+            let setup = try Database.postgres(server, configuration: .init(maxConnections: 1))
+            try await setup.execute("""
+                CREATE TABLE \(table) (x int);
+                CREATE FUNCTION \(table)_log() RETURNS int LANGUAGE plpgsql AS $$
+                BEGIN INSERT INTO \(table) VALUES (1); PERFORM pg_sleep(3); RETURN 1; END $$
+                """)
+            await setup.close()
+        }
+        let app = "qgt_spread_" + String(UInt32.random(in: 0...UInt32.max))
+        let fleet = DatabaseFleet(try zip(["a", "b"], servers).map { label, server in
+            FleetMember(label: label, database: try .postgres(server + " application_name=\(app)"))
+        })
+        let task = Task { await fleet.gather(Batch(sql: ["SELECT \(table)_log()"]), options: FleetOptions(mode: .spread, gather: GatherOptions(jobs: 2), perTarget: 1)) }
+        var terminated = 0
+        for _ in 0..<200 where terminated == 0 {
+            try await Task.sleep(for: .milliseconds(50))
+            for server in servers where terminated == 0 {
+                let watcher = try Database.postgres(server, configuration: .init(maxConnections: 1))
+                let killed = try await watcher.execute("""
+                    SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+                    WHERE application_name = '\(app)' AND state = 'active' AND query LIKE 'SELECT \(table)_log()%'
+                    """)
+                await watcher.close()
+                terminated += Int(try killed.value(Int64.self, row: 0, column: 0))
+            }
+        }
+        #expect(terminated == 1)
+        let outcomes = await task.value
+        let error = try #require(outcomes[0].error)
+        #expect(error.message.contains("not run again since it writes"), "\(error)")
+        var rows: [Int64] = []
+        for server in servers {
+            let check = try Database.postgres(server, configuration: .init(maxConnections: 1))
+            rows.append(try await check.execute("SELECT count(*) FROM \(table)").value(Int64.self, row: 0, column: 0))
+            try await check.execute("DROP FUNCTION \(table)_log(); DROP TABLE \(table)")
+            await check.close()
+        }
+        #expect(rows == [0, 0], "the function wrote \(rows) rows")
+        await fleet.close()
+    }
+}
