@@ -136,7 +136,7 @@ enum BadInputCorpus {
             [w.db, "--db", w.db]
         },
         BadInputCase("a targets file with a bad conninfo", exit: 2, message: { w in "qgather: \(w.path("targets.txt")):3: " }) { w in
-            [try w.write("ok.sql", "SELECT 1;"), "--targets", try w.write("targets.txt", "# fleet\nlocal \(w.db)\neu 'host=x\n")]
+            [try w.write("ok.sql", "SELECT 1;"), "--targets", try w.write("targets.txt", "# fleet\nlocal \(w.db)\neu host='x\n")]
         },
         BadInputCase("a targets file without targets", exit: 2, message: { w in "qgather: \(w.path("targets.txt")): no targets" }) { w in
             [try w.write("ok.sql", "SELECT 1;"), "--targets", try w.write("targets.txt", "# nothing yet\n\n")]
