@@ -166,6 +166,26 @@ import Testing
         #expect(parts[1].split(separator: "\n").dropFirst().allSatisfy { $0.hasSuffix(",3.0") })
     }
 
+    @Test func sessionOptionsApplyToEachTarget() async throws {
+        let dir = try TemporaryDirectory()
+        let dbs = try Self.tenants(dir, [("a", 2), ("b", 3)])
+        for db in dbs { #expect(try CLIRunner.tool("/usr/bin/sqlite3", [db, "PRAGMA journal_mode = WAL"]).status == 0) }
+        let reads = try dir.write("r.sql", "SELECT count(*) AS n FROM orders WHERE amount >= :min;\nSELECT count(*) AS n FROM orders;\n")
+        for flags in [["--snapshot"], ["--serial"], ["--read-only"], ["--timeout", "5s"], ["--retries", "2"], ["--init", "PRAGMA cache_size = 100"]] {
+            let result = try await CLIRunner.runOffPool([reads, "--db"] + dbs + ["-v", "min=2", "--format", "csv"] + flags)
+            #expect(result.status == 0, "\(flags): \(result.stderr)")
+            #expect(result.stdout == "target,n\na,1\nb,2\n\ntarget,n\na,2\nb,3\n", "\(flags): \(result.stdout)")
+        }
+        let write = try dir.write("w.sql", "DELETE FROM orders;")
+        let refused = try await CLIRunner.runOffPool([write, "--db"] + dbs + ["--read-only", "--keep-going"])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.hasPrefix("a: \(write):1: q1: attempt to write a readonly database (--read-only refuses every statement that writes)\nb: "), "\(refused.stderr)")
+        let slow = try dir.write("s.sql", "\(Fixtures.runaway);")
+        let timedOut = try await CLIRunner.runOffPool([slow, "--db"] + dbs + ["--timeout", "300ms", "--keep-going"], timeout: 30)
+        #expect(timedOut.status == 1)
+        #expect(timedOut.stderr.components(separatedBy: "timed out after 300ms").count == 3, "\(timedOut.stderr)")
+    }
+
     @Test func migrateRunsOnEveryTargetAndReportsEachOne() async throws {
         let dir = try TemporaryDirectory()
         let migrations = dir.path("migrations")
