@@ -17,11 +17,14 @@ enum TargetsFile {
 
     /// The targets of the file at `path`, in order.
     static func read(_ path: String) throws(Failure) -> [LabelledTarget] {
+        if access(path, R_OK) != 0 {
+            throw Failure(description: "\(path): cannot read the targets file: \(String(cString: strerror(errno)))")
+        }
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw Failure(description: "\(path): cannot read the targets file: \((error as NSError).localizedDescription)")
+            throw Failure(description: "\(path): cannot read the targets file: not a UTF-8 text file")
         }
         let directory = (path as NSString).deletingLastPathComponent
         var targets: [LabelledTarget] = []
