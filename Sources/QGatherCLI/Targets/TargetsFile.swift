@@ -20,6 +20,10 @@ enum TargetsFile {
         if access(path, R_OK) != 0 {
             throw Failure(description: "\(path): cannot read the targets file: \(String(cString: strerror(errno)))")
         }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw Failure(description: "\(path): cannot read the targets file: it is a directory")
+        }
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
