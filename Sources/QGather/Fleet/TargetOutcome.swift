@@ -29,14 +29,8 @@ public struct TargetOutcome: Sendable {
     public var status: QueryOutcome.Status { QueryOutcome.Status(result) }
 
     /// This target's rows, if the query succeeded on it.
-    public var rowSet: RowSet? {
-        if case .rows(let rows) = result { return rows }
-        return nil
-    }
+    public var rowSet: RowSet? { result.rowSet }
 
     /// The error, if the query failed on this target.
-    public var error: QueryError? {
-        if case .failed(let error) = result { return error }
-        return nil
-    }
+    public var error: QueryError? { result.error }
 }

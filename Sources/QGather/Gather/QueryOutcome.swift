@@ -8,6 +8,18 @@ public struct QueryOutcome: Sendable {
         case failed(QueryError)
         /// The query was cancelled before or while running (fail-fast, or the gather was cancelled).
         case cancelled
+
+        /// The rows, if the query succeeded.
+        public var rowSet: RowSet? {
+            if case .rows(let rows) = self { return rows }
+            return nil
+        }
+
+        /// The error, if the query failed.
+        public var error: QueryError? {
+            if case .failed(let error) = self { return error }
+            return nil
+        }
     }
 
     /// A one-word status, as printed in JSON.
@@ -72,16 +84,10 @@ public struct QueryOutcome: Sendable {
     }
 
     /// The rows, if the query succeeded.
-    public var rowSet: RowSet? {
-        if case .rows(let rows) = result { return rows }
-        return nil
-    }
+    public var rowSet: RowSet? { result.rowSet }
 
     /// The error, if the query failed.
-    public var error: QueryError? {
-        if case .failed(let error) = result { return error }
-        return nil
-    }
+    public var error: QueryError? { result.error }
 
     /// The rows, or the query's error (`QueryError.cancelled` for a cancelled query). With
     /// fan-out, the first target's error if the query did not succeed on every target (the rows

@@ -26,7 +26,8 @@ import Testing
         try process.run()
         let report = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        // What the fleet script said goes with the report, for a failing expectation to show.
+        // What the fleet script said goes with the report, for a failing expectation to show; a
+        // log that cannot be read only leaves that out (the expectations still check the report).
         return report + ((try? String(contentsOfFile: log, encoding: .utf8)).map { "\n[with-fleet] " + $0 } ?? "")
     }
 
@@ -75,6 +76,8 @@ import Testing
             stop_server "$QGATHER_TEST_FLEET_STANDBY_DATA"
             wait "$pid"; echo "rc=$?"
             """#, [CLIRunner.binary, batch, dir.path("run")])
+        // Absent only if the script failed before starting qgather: the rc expectation below then
+        // fails and shows the report; this is only context for its message.
         let stderr = (try? String(contentsOfFile: dir.path("run.stderr"), encoding: .utf8)) ?? ""
         #expect(report.contains("rc=0"), "\(report) \(stderr)")
         let stdout = try String(contentsOfFile: dir.path("run.stdout"), encoding: .utf8)

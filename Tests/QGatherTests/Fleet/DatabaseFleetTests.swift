@@ -17,6 +17,7 @@ import Testing
             let database = Database.sqlite(path)
             members.append(FleetMember(label: database.label, database: database))
         }
+        // Scratch files: one left behind in the temporary directory changes nothing a test checks.
         return (DatabaseFleet(members), { try? FileManager.default.removeItem(at: directory) })
     }
 
@@ -44,6 +45,7 @@ import Testing
             while watching.withLock({ $0 }) {
                 let busy = fleet.members.reduce(0) { $0 + $1.database.pool.openConnections - $1.database.pool.idleConnections }
                 peak.withLock { $0 = max($0, busy) }
+                // Throws only when cancelled, and nothing cancels the watcher: the loop ends on its flag.
                 try? await Task.sleep(for: .microseconds(200))
             }
         }
@@ -104,6 +106,7 @@ import Testing
     @Test func aThousandFilesRunWithDescriptorsBoundedByJobs() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("qgather-fleet-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        // Scratch files: one left behind in the temporary directory changes nothing a test checks.
         defer { try? FileManager.default.removeItem(at: directory) }
         let template = directory.appendingPathComponent("template.db").path
         let setup = Database.sqlite(template, configuration: .init(maxConnections: 1, createIfMissing: true))
