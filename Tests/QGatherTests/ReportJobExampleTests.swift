@@ -50,12 +50,12 @@ func categoryReport(_ db: Database, since: String) async throws -> String {
         let conninfo = try #require(ProcessInfo.processInfo.environment["QGATHER_TEST_PG"], "run with ./Scripts/test (QGATHER_TEST_PG)")
         let name = "qg_report_\(UInt32.random(in: 0...UInt32.max))"
         let admin = try Database.postgres(conninfo, configuration: .init(maxConnections: 1))
-        try await admin.execute("CREATE DATABASE \(name)")
+        try await admin.execute("CREATE DATABASE \(unsafeRaw: name)")
         let pg = try Database.postgres(conninfo + " dbname=\(name)", configuration: .init(maxConnections: 2))
         _ = try await Migrator(directory: Self.root.appendingPathComponent("Migrations").path).migrate(pg)
         let fromPostgres = try await categoryReport(pg, since: "2024-07-01")
         await pg.close()
-        try await admin.execute("DROP DATABASE \(name)")
+        try await admin.execute("DROP DATABASE \(unsafeRaw: name)")
         await admin.close()
 
         #expect(fromSQLite.hasPrefix("8"), "\(fromSQLite)")

@@ -1,25 +1,54 @@
 extension Database {
-    /// One pooled connection lent to `Database.withConnection(_:)`: statements run on it in
-    /// order, and session state (`SET`, temporary tables) carries from one to the next.
+    /// One pooled connection lent to `Database.withConnection(_:)` or, inside a transaction, to
+    /// `Database.withTransaction(_:_:)`: statements run on it in order, and session state (`SET`,
+    /// temporary tables) carries from one to the next.
     public struct Connection: Sendable {
         let base: any DatabaseConnection
+        let dialect: SQLDialect
+        /// Inside `withTransaction`: the transaction's options.
+        let transaction: TransactionOptions?
 
         /// Runs `query` (one statement, or several separated by `;`, the last result kept).
         @discardableResult
         public func execute(_ query: Query) async throws(QueryError) -> RowSet {
+            try await run(query, channel: nil)
+        }
+
+        /// Runs `sql`, its interpolated values bound as parameters, and returns its rows (of the
+        /// last statement, when there are several). An error names the caller's file and line.
+        @discardableResult
+        public func execute(_ sql: SQL, name: String? = nil, file: String = #fileID, line: Int = #line) async throws(QueryError) -> RowSet {
+            try await execute(try sql.query(dialect: dialect, name: name, file: file, line: line))
+        }
+
+        /// Runs `sql` and decodes every row into `T` by column name.
+        public func query<T: Decodable>(_ sql: SQL, as type: T.Type, keys: RowKeyStrategy = .useColumnNames, file: String = #fileID,
+                                        line: Int = #line) async throws -> [T] {
+            try await execute(sql, file: file, line: line).decode(type, keys: keys)
+        }
+
+        /// The rows of `sql` as they are read, with bounded memory (see ``RowSequence``). Finish
+        /// or leave the loop before the next statement on this connection.
+        public func rows(_ sql: SQL, file: String = #fileID, line: Int = #line) -> RowSequence {
+            let connection = self
+            return RowSequence(query: { () throws(QueryError) in try sql.query(dialect: dialect, name: nil, file: file, line: line) }) { (query: Query, channel: RowChannel) async throws(QueryError) in
+                _ = try await connection.run(query, channel: channel)
+            }
+        }
+
+        /// Runs `query` as this connection's mode requires, with its errors attached to it.
+        func run(_ query: Query, channel: RowChannel?) async throws(QueryError) -> RowSet {
             do {
-                return try await base.execute(query, control: QueryControl())
+                if let transaction {
+                    return try await base.executeInOpenTransaction(query, control: QueryControl(), channel: channel, requireOpen: true,
+                                                                   refuseWrites: transaction.readOnly && dialect == .sqlite)
+                }
+                return try await base.execute(query, control: QueryControl(), channel: channel)
             } catch {
                 var error = error
                 error.attach(to: query)
                 throw error
             }
-        }
-
-        /// Runs `sql` (one statement, or several separated by `;`, the last result kept).
-        @discardableResult
-        public func execute(_ sql: String) async throws(QueryError) -> RowSet {
-            try await execute(Query(sql))
         }
     }
 }

@@ -82,11 +82,48 @@ public final class Database: Sendable {
         }
     }
 
-    /// Runs one SQL text (one or more statements) on a pooled connection and returns the last result.
+    /// Runs `query` (one statement, or several separated by `;`) on a pooled connection and
+    /// returns the last result.
     @discardableResult
-    public func execute(_ sql: String) async throws(QueryError) -> RowSet {
-        let outcome = await gather(Batch([Query(sql)]), options: GatherOptions(jobs: 1))[0]
+    public func execute(_ query: Query) async throws(QueryError) -> RowSet {
+        let outcome = await gather(Batch([query]), options: GatherOptions(jobs: 1))[0]
         return try outcome.get()
+    }
+
+    /// Runs `sql` on a pooled connection, its interpolated values bound as parameters (never
+    /// spliced), and returns the last result. An error names the caller's file and line.
+    ///
+    /// ```swift
+    /// let rows = try await db.execute("SELECT * FROM orders WHERE id = \(id)")
+    /// ```
+    @discardableResult
+    public func execute(_ sql: SQL, name: String? = nil, file: String = #fileID, line: Int = #line) async throws(QueryError) -> RowSet {
+        try await execute(try sql.query(dialect: dialect, name: name, file: file, line: line))
+    }
+
+    /// Runs `sql` and decodes every row into `T` by column name (`.convertFromSnakeCase`:
+    /// a column `customer_id` fills a property `customerId`).
+    public func query<T: Decodable>(_ sql: SQL, as type: T.Type, keys: RowKeyStrategy = .useColumnNames, file: String = #fileID,
+                                    line: Int = #line) async throws -> [T] {
+        try await execute(sql, file: file, line: line).decode(type, keys: keys)
+    }
+
+    /// The rows of `sql` as they are read, on a pooled connection of their own, with bounded
+    /// memory (see ``RowSequence``).
+    public func rows(_ sql: SQL, file: String = #fileID, line: Int = #line) -> RowSequence {
+        let (pool, dialect) = (self.pool, self.dialect)
+        return RowSequence(query: { () throws(QueryError) in try sql.query(dialect: dialect, name: nil, file: file, line: line) }) { (query: Query, channel: RowChannel) async throws(QueryError) in
+            let connection: any DatabaseConnection
+            do {
+                connection = try await pool.lease()
+            } catch {
+                if error is CancellationError || Task.isCancelled { throw QueryError.cancelled(query) }
+                let message = (error as? DatabaseOpenError)?.description ?? "\(error)"
+                throw QueryError(kind: .connectionLost, code: .connect, message: message, query: query)
+            }
+            defer { pool.release(connection) }
+            _ = try await Connection(base: connection, dialect: dialect, transaction: nil).run(query, channel: channel)
+        }
     }
 
     /// Runs `batch` concurrently and returns its outcomes in input order.
@@ -111,16 +148,23 @@ public final class Database: Sendable {
     /// connection goes back to the pool when `body` returns or throws. Each `execute` is its own
     /// transaction.
     public func withConnection<T: Sendable>(_ body: (Connection) async throws -> T) async throws -> T {
-        let connection: any DatabaseConnection
+        let connection = try await leaseForSession()
+        defer { pool.release(connection) }
+        return try await body(Connection(base: connection, dialect: dialect, transaction: nil))
+    }
+
+    /// A connection for `withConnection` or `withTransaction`; `CancellationError` if the task was
+    /// cancelled while waiting, else the reason it could not be opened.
+    func leaseForSession() async throws -> any DatabaseConnection {
         do {
-            connection = try await pool.lease()
+            return try await pool.lease()
         } catch let error as DatabaseOpenError {
+            throw error
+        } catch let error as CancellationError {
             throw error
         } catch {
             throw DatabaseOpenError(target: driver.displayName, message: "\(error)")
         }
-        defer { pool.release(connection) }
-        return try await body(Connection(base: connection))
     }
 
     /// Closes every connection. Call once when done; queries still running finish first.

@@ -17,8 +17,20 @@ package protocol DatabaseConnection: AnyObject, Sendable {
     /// first error is thrown (attached to its query; a failed `COMMIT` has no query).
     func executeInTransaction(_ queries: [Query]) async throws(QueryError) -> [RowSet]
 
+    /// Runs `query` inside a transaction the caller opened (`Database.withTransaction`): a failure
+    /// leaves the transaction for the caller to roll back instead of ending it. With
+    /// `requireOpen`, a query that finds no transaction open (SQLite rolled it back on its own, or
+    /// the caller's SQL ended it) fails instead of running outside it. With `refuseWrites`
+    /// (SQLite's read-only transactions), a statement that writes is refused before it runs.
+    func executeInOpenTransaction(_ query: Query, control: QueryControl, channel: RowChannel?, requireOpen: Bool,
+                                  refuseWrites: Bool) async throws(QueryError) -> RowSet
+
     /// False once the connection is broken; the pool then closes it instead of reusing it.
     var isUsable: Bool { get }
+
+    /// Makes `isUsable` false: the pool closes the connection when it comes back (a transaction
+    /// that could not be ended).
+    func retire()
 
     /// PostgreSQL: the session's `standard_conforming_strings` as the server reported it once the
     /// connection was set up (after `--init`): whether `'...'` strings take backslashes literally.

@@ -67,6 +67,8 @@ extension QueryError {
         public static let writeRefused: Code = "write_refused"
         /// qgather itself failed (a connection's thread went away).
         public static let `internal`: Code = "internal"
+        /// A value interpolated into ``SQL`` where it cannot be bound (inside a quoted string or a comment).
+        public static let parameter: Code = "parameter"
 
         // MARK: PostgreSQL SQLSTATEs qgather acts on
 
@@ -76,6 +78,8 @@ extension QueryError {
         public static let featureNotSupported: Code = "0A000"
         /// `25006` read_only_sql_transaction: a write in a read-only transaction.
         public static let readOnlySQLTransaction: Code = "25006"
+        /// `25P01` no_active_sql_transaction: a statement of `withTransaction` found the transaction ended.
+        public static let noActiveSQLTransaction: Code = "25P01"
         /// `26000` invalid_sql_statement_name: no such prepared statement.
         public static let invalidSQLStatementName: Code = "26000"
         /// `40001` serialization_failure.

@@ -13,9 +13,9 @@ import Testing
         for server in servers {
             let setup = try Database.postgres(server, configuration: .init(maxConnections: 1))
             try await setup.execute("""
-                CREATE TABLE \(table) (x int);
-                CREATE FUNCTION \(table)_log() RETURNS int LANGUAGE plpgsql AS $$
-                BEGIN INSERT INTO \(table) VALUES (1); PERFORM pg_sleep(3); RETURN 1; END $$
+                CREATE TABLE \(unsafeRaw: table) (x int);
+                CREATE FUNCTION \(unsafeRaw: table)_log() RETURNS int LANGUAGE plpgsql AS $$
+                BEGIN INSERT INTO \(unsafeRaw: table) VALUES (1); PERFORM pg_sleep(3); RETURN 1; END $$
                 """)
             await setup.close()
         }
@@ -31,7 +31,7 @@ import Testing
                 let watcher = try Database.postgres(server, configuration: .init(maxConnections: 1))
                 let killed = try await watcher.execute("""
                     SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
-                    WHERE application_name = '\(app)' AND state = 'active' AND query LIKE 'SELECT \(table)_log()%'
+                    WHERE application_name = '\(unsafeRaw: app)' AND state = 'active' AND query LIKE 'SELECT \(unsafeRaw: table)_log()%'
                     """)
                 await watcher.close()
                 terminated += Int(try killed.value(Int64.self, row: 0, column: 0))
@@ -44,8 +44,8 @@ import Testing
         var rows: [Int64] = []
         for server in servers {
             let check = try Database.postgres(server, configuration: .init(maxConnections: 1))
-            rows.append(try await check.execute("SELECT count(*) FROM \(table)").value(Int64.self, row: 0, column: 0))
-            try await check.execute("DROP FUNCTION \(table)_log(); DROP TABLE \(table)")
+            rows.append(try await check.execute("SELECT count(*) FROM \(unsafeRaw: table)").value(Int64.self, row: 0, column: 0))
+            try await check.execute("DROP FUNCTION \(unsafeRaw: table)_log(); DROP TABLE \(unsafeRaw: table)")
             await check.close()
         }
         #expect(rows == [0, 0], "the function wrote \(rows) rows")

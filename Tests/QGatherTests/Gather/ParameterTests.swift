@@ -53,8 +53,8 @@ import Testing
     @Test func postgresBindsInjectionStringsAsPlainTextWithTheTypeTheContextExpects() async throws {
         let db = try Database.postgres(try TestDatabases.postgresConninfo(), configuration: .init(maxConnections: 2))
         let table = TestDatabases.uniqueTable("qgt_customers")
-        try await db.execute("CREATE TABLE \(table) (id int PRIMARY KEY, name text, balance numeric)")
-        try await db.execute("INSERT INTO \(table) VALUES (1, 'Ada', 10.50)")
+        try await db.execute("CREATE TABLE \(unsafeRaw: table) (id int PRIMARY KEY, name text, balance numeric)")
+        try await db.execute("INSERT INTO \(unsafeRaw: table) VALUES (1, 'Ada', 10.50)")
         for evil in Self.injections {
             let outcome = await db.gather(Batch([Query("SELECT :v::text AS v, (SELECT count(*) FROM \(table) WHERE name = :v) AS hits", parameters: ["v": .text(evil)])]))[0]
             #expect(try outcome.get().rows[0] == [.text(evil), .integer(0)])
@@ -62,9 +62,9 @@ import Testing
         let typed = try await db.gather(Batch([Query("SELECT id + :n AS id, balance * :d AS b, :nothing::int IS NULL AS isnull FROM \(table) WHERE id = :n",
                                                      parameters: ["n": .text("1"), "d": .text("2.25"), "nothing": .null])]))[0].get()
         #expect(typed.rows[0] == [.integer(2), .decimal("23.6250"), .bool(true)])
-        let count = try await db.execute("SELECT count(*) FROM \(table)")
+        let count = try await db.execute("SELECT count(*) FROM \(unsafeRaw: table)")
         #expect(count.rows[0][0] == .integer(1))
-        try await db.execute("DROP TABLE \(table)")
+        try await db.execute("DROP TABLE \(unsafeRaw: table)")
         await db.close()
     }
 }

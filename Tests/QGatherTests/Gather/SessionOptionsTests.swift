@@ -27,8 +27,8 @@ import Testing
         let conninfo = try TestDatabases.postgresConninfo()
         let table = TestDatabases.uniqueTable("qgt_ro")
         let admin = try Database.postgres(conninfo, configuration: .init(maxConnections: 1))
-        try await admin.execute("CREATE TABLE \(table) (x int); INSERT INTO \(table) VALUES (1)")
-        try await admin.execute("CREATE FUNCTION \(table)_bump() RETURNS int VOLATILE LANGUAGE sql AS $$ INSERT INTO \(table) VALUES (99) RETURNING 1 $$")
+        try await admin.execute("CREATE TABLE \(unsafeRaw: table) (x int); INSERT INTO \(unsafeRaw: table) VALUES (1)")
+        try await admin.execute("CREATE FUNCTION \(unsafeRaw: table)_bump() RETURNS int VOLATILE LANGUAGE sql AS $$ INSERT INTO \(unsafeRaw: table) VALUES (99) RETURNING 1 $$")
         let db = try Database.open(conninfo, configuration: .init(maxConnections: 2, readOnly: true))
         let writes = ["INSERT INTO \(table) VALUES (2)", "UPDATE \(table) SET x = 5", "DELETE FROM \(table)", "CREATE TABLE \(table)_b (y int)",
                       "DROP TABLE \(table)", "TRUNCATE \(table)", "SELECT \(table)_bump()", "COPY \(table) FROM PROGRAM 'echo 3'"]
@@ -37,8 +37,8 @@ import Testing
             #expect(outcome.status == .error, "\(sql) was not refused")
             #expect(outcome.error?.code == "25006", "\(sql): \(String(describing: outcome.error))")
         }
-        #expect(try await admin.execute("SELECT count(*), max(x) FROM \(table)").rows[0] == [.integer(1), .integer(1)])
-        try await admin.execute("DROP FUNCTION \(table)_bump(); DROP TABLE \(table)")
+        #expect(try await admin.execute("SELECT count(*), max(x) FROM \(unsafeRaw: table)").rows[0] == [.integer(1), .integer(1)])
+        try await admin.execute("DROP FUNCTION \(unsafeRaw: table)_bump(); DROP TABLE \(unsafeRaw: table)")
         await db.close()
         await admin.close()
     }

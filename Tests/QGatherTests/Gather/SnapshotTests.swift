@@ -47,7 +47,7 @@ import Testing
         let conninfo = try TestDatabases.postgresConninfo()
         let table = TestDatabases.uniqueTable("qgt_events")
         let writerDB = try Database.postgres(conninfo, configuration: .init(maxConnections: 1))
-        try await writerDB.execute("CREATE TABLE \(table) (id serial PRIMARY KEY, note text)")
+        try await writerDB.execute("CREATE TABLE \(unsafeRaw: table) (id serial PRIMARY KEY, note text)")
         let readers = try Database.postgres(conninfo, configuration: .init(maxConnections: 4))
         let stop = StopSignal()
         let writer = Task { await stop.insertUntilStopped(writerDB, table: table) }
@@ -60,7 +60,7 @@ import Testing
         print("PostgreSQL counts without --snapshot: \(Set(plain).count) distinct \(plain); with: \(Set(snapshot).count) distinct \(snapshot); writer inserted \(inserted)")
         #expect(Set(snapshot).count == 1)
         #expect(Set(plain).count > 1)
-        try await writerDB.execute("DROP TABLE \(table)")
+        try await writerDB.execute("DROP TABLE \(unsafeRaw: table)")
         await readers.close()
         await writerDB.close()
     }
@@ -76,7 +76,7 @@ final class StopSignal: Sendable {
     func insertUntilStopped(_ database: Database, table: String) async -> Int {
         var inserted = 0
         while !flag.load(ordering: .relaxed) {
-            if (try? await database.execute("INSERT INTO \(table) (note) VALUES ('w')")) != nil { inserted += 1 }
+            if (try? await database.execute("INSERT INTO \(unsafeRaw: table) (note) VALUES ('w')")) != nil { inserted += 1 }
         }
         return inserted
     }

@@ -68,8 +68,8 @@ import Testing
         let sql = "SELECT 1 AS id, 'a' AS label, 2.50 AS amount, NULL AS flag UNION ALL SELECT 2, 'b', 3, 1 ORDER BY id"
         let lite = Database.sqlite(":memory:", configuration: .init(maxConnections: 1))
         let pg = try Database.postgres(try TestDatabases.postgresConninfo(), configuration: .init(maxConnections: 1))
-        let fromSQLite = try await lite.execute(sql).decode(Line.self)
-        let fromPostgres = try await pg.execute(sql.replacingOccurrences(of: "NULL AS flag", with: "NULL::bool AS flag").replacingOccurrences(of: "3, 1", with: "3, true")).decode(Line.self)
+        let fromSQLite = try await lite.execute(SQL(sql: sql)).decode(Line.self)
+        let fromPostgres = try await pg.execute(SQL(sql: sql.replacingOccurrences(of: "NULL AS flag", with: "NULL::bool AS flag").replacingOccurrences(of: "3, 1", with: "3, true"))).decode(Line.self)
         #expect(fromSQLite == [Line(id: 1, label: "a", amount: Decimal(string: "2.5")!, flag: nil), Line(id: 2, label: "b", amount: 3, flag: true)])
         #expect(fromSQLite == fromPostgres)
         await lite.close()

@@ -64,7 +64,14 @@ private final class RecordingConnection: PipeliningConnection {
         return await base.executePipeline(queries, channels: channels, control: control, stopAtFirstError: stopAtFirstError)
     }
 
+    func executeInOpenTransaction(_ query: Query, control: QueryControl, channel: RowChannel?, requireOpen: Bool,
+                                  refuseWrites: Bool) async throws(QueryError) -> RowSet {
+        try await base.executeInOpenTransaction(query, control: control, channel: channel, requireOpen: requireOpen, refuseWrites: refuseWrites)
+    }
+
     var isUsable: Bool { base.isUsable }
+
+    func retire() { base.retire() }
 
     func close() async {
         await base.close()

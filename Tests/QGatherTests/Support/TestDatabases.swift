@@ -11,7 +11,7 @@ enum TestDatabases {
         let path = directory.appendingPathComponent("test.db").path
         let db = Database.sqlite(path, configuration: .init(maxConnections: 1, createIfMissing: true))
         if wal { try await db.execute("PRAGMA journal_mode = WAL") }
-        try await db.execute(setup)
+        try await db.execute(SQL(sql: setup))
         await db.close()
         return (path, { try? FileManager.default.removeItem(at: directory) })
     }
@@ -26,7 +26,7 @@ enum TestDatabases {
     /// counted from a connection of its own.
     static func activeQueries(applicationName app: String, conninfo: String? = nil) async throws -> Int64 {
         let watcher = try Database.postgres(try conninfo ?? postgresConninfo(), configuration: .init(maxConnections: 1))
-        let active = try await watcher.execute("SELECT count(*) FROM pg_stat_activity WHERE application_name = '\(app)' AND state = 'active'")
+        let active = try await watcher.execute("SELECT count(*) FROM pg_stat_activity WHERE application_name = '\(unsafeRaw: app)' AND state = 'active'")
         await watcher.close()
         return try active.value(Int64.self, row: 0, column: 0)
     }

@@ -69,6 +69,20 @@ final class PostgresConnection: DatabaseConnection {
     var isUsable: Bool { usable.load(ordering: .relaxed) }
     var standardConformingStrings: Bool { handle.standardConformingStrings }
 
+    func retire() { usable.store(false, ordering: .relaxed) }
+
+    /// PostgreSQL's `BEGIN ... READ ONLY` refuses writes itself, so `refuseWrites` is not needed here.
+    func executeInOpenTransaction(_ query: Query, control: QueryControl, channel: RowChannel?, requireOpen: Bool,
+                                  refuseWrites: Bool) async throws(QueryError) -> RowSet {
+        try await thread.runQuery(query, control: control) { [self] in
+            if requireOpen && PQtransactionStatus(handle.connection) == PQTRANS_IDLE {
+                return .failure(QueryError(kind: .database, code: .noActiveSQLTransaction,
+                                           message: "the transaction has ended (a COMMIT or ROLLBACK in it); this statement did not run"))
+            }
+            return runOnThread(query, control: control, channel: channel, holdTransaction: true)
+        }
+    }
+
     func execute(_ query: Query, control: QueryControl, channel: RowChannel?) async throws(QueryError) -> RowSet {
         try await thread.runQuery(query, control: control) { [self] in runOnThread(query, control: control, channel: channel) }
     }

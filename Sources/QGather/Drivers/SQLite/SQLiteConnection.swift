@@ -80,8 +80,25 @@ final class SQLiteConnection: DatabaseConnection {
         try await thread.runQuery(query, control: control) { [self] in runOnThread(query, control: control, channel: channel) }
     }
 
-    /// Steps the query's statements and leaves the connection as its session mode requires.
-    func runOnThread(_ query: Query, control: QueryControl, channel: RowChannel?) -> Result<RowSet, QueryError> {
+    func retire() { usable.store(false, ordering: .relaxed) }
+
+    func executeInOpenTransaction(_ query: Query, control: QueryControl, channel: RowChannel?, requireOpen: Bool,
+                                  refuseWrites: Bool) async throws(QueryError) -> RowSet {
+        try await thread.runQuery(query, control: control) { [self] in
+            // SQLite rolls a transaction back on its own after some errors (SQLITE_FULL, an
+            // interrupted write): what follows must not then run, and commit, on its own.
+            if requireOpen && sqlite3_get_autocommit(handle.pointer) != 0 {
+                return .failure(QueryError(kind: .database, code: .noActiveSQLTransaction,
+                                           message: "the transaction has ended (rolled back by SQLite after an error, or by a COMMIT or ROLLBACK in it); this statement did not run"))
+            }
+            return runOnThread(query, control: control, channel: channel, holdTransaction: true, refuseWrites: refuseWrites)
+        }
+    }
+
+    /// Steps the query's statements and leaves the connection as its session mode requires
+    /// (`holdTransaction`: a transaction the caller opened stays open, even after a failure).
+    func runOnThread(_ query: Query, control: QueryControl, channel: RowChannel?, holdTransaction: Bool = false,
+                     refuseWrites: Bool = false) -> Result<RowSet, QueryError> {
         thread.preconditionIsCurrent()
         let db = handle.pointer
         busyWait.reset()
@@ -92,7 +109,7 @@ final class SQLiteConnection: DatabaseConnection {
             return .failure(QueryControl.error(for: reason))
         }
         let outcome = Result { () throws(QueryError) -> RowSet in
-            try SQLiteStatementRunner(db: db, channel: channel, refuseWrites: refuseWrites).run(query.sql, parameters: query.parameters)
+            try SQLiteStatementRunner(db: db, channel: channel, refuseWrites: refuseWrites || self.refuseWrites).run(query.sql, parameters: query.parameters)
         }
         let reason = control.end()
         switch sessionMode {
@@ -103,7 +120,7 @@ final class SQLiteConnection: DatabaseConnection {
             if sqlite3_get_autocommit(db) != 0 { usable.store(false, ordering: .relaxed) }
         case .autocommit:
             // Leave the connection clean: an interrupted or failed transaction is rolled back.
-            if case .failure = outcome, sqlite3_get_autocommit(db) == 0 { sqlite3_exec(db, "ROLLBACK", nil, nil, nil) }
+            if !holdTransaction, case .failure = outcome, sqlite3_get_autocommit(db) == 0 { sqlite3_exec(db, "ROLLBACK", nil, nil, nil) }
         }
         // An interrupt ends a query with SQLITE_INTERRUPT, or with SQLITE_BUSY while it waited for a lock.
         if case .failure(let error) = outcome, let reason, error.code == .sqliteInterrupt || busyWait.wasInterrupted {

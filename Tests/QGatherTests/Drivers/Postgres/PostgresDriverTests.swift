@@ -31,7 +31,7 @@ import Testing
         var activeBefore = Value.null
         for _ in 0..<100 where activeBefore != .integer(4) {  // the 4 connections open in parallel; allow for a loaded machine
             try await Task.sleep(for: .milliseconds(100))
-            activeBefore = try await watcher.execute("SELECT count(*) FROM pg_stat_activity WHERE application_name = '\(app)' AND state = 'active'").rows[0][0]
+            activeBefore = try await watcher.execute("SELECT count(*) FROM pg_stat_activity WHERE application_name = '\(unsafeRaw: app)' AND state = 'active'").rows[0][0]
         }
         #expect(activeBefore == .integer(4))
         let clock = ContinuousClock()
@@ -40,7 +40,7 @@ import Testing
         let outcomes = await task.value
         #expect(clock.now - start < .seconds(5))
         #expect(outcomes.allSatisfy { $0.status == .cancelled })
-        let activeAfter = try await watcher.execute("SELECT count(*) FROM pg_stat_activity WHERE application_name = '\(app)' AND state = 'active'")
+        let activeAfter = try await watcher.execute("SELECT count(*) FROM pg_stat_activity WHERE application_name = '\(unsafeRaw: app)' AND state = 'active'")
         #expect(activeAfter.rows[0][0] == .integer(0))
         await db.close()
         await watcher.close()
@@ -74,14 +74,14 @@ import Testing
     @Test func dmlReportsRowsAffectedAndFailedTransactionsAreRolledBack() async throws {
         let db = try Database.postgres(try Self.conninfo(), configuration: .init(maxConnections: 1))
         let table = "qgt_dml_\(UInt32.random(in: 0...UInt32.max))"
-        try await db.execute("CREATE TABLE \(table) (x int)")
-        let inserted = try await db.execute("INSERT INTO \(table) SELECT generate_series(1, 5)")
+        try await db.execute("CREATE TABLE \(unsafeRaw: table) (x int)")
+        let inserted = try await db.execute("INSERT INTO \(unsafeRaw: table) SELECT generate_series(1, 5)")
         #expect(inserted.rowsAffected == 5)
         let failed = await db.gather(Batch(sql: ["BEGIN; INSERT INTO \(table) VALUES (6); SELECT 1/0"]))
         #expect(failed[0].error?.code == "22012")
-        let count = try await db.execute("SELECT count(*) FROM \(table)")
+        let count = try await db.execute("SELECT count(*) FROM \(unsafeRaw: table)")
         #expect(count.rows[0][0] == .integer(5))
-        try await db.execute("DROP TABLE \(table)")
+        try await db.execute("DROP TABLE \(unsafeRaw: table)")
         await db.close()
     }
 

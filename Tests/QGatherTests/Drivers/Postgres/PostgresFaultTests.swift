@@ -71,7 +71,7 @@ struct PostgresFaultTests {
 
         let watcher = try Database.postgres(try TestDatabases.postgresConninfo(), configuration: .init(maxConnections: 1))
         #expect(try await TestDatabases.activeQueries(applicationName: app) == 0)
-        let backends = try await watcher.execute("SELECT count(*) FROM pg_stat_activity WHERE application_name = '\(app)'")
+        let backends = try await watcher.execute("SELECT count(*) FROM pg_stat_activity WHERE application_name = '\(unsafeRaw: app)'")
         #expect(try backends.value(Int64.self, row: 0, column: 0) == Int64(db.pool.openConnections), "the server holds connections the pool lost")
         // And the pool still works.
         let after = await db.gather(Batch(sql: ["SELECT 42"]), options: GatherOptions(jobs: 1))

@@ -25,9 +25,9 @@ struct PostgresPipelineTests {
                           _ body: (Database, PipelineRecorder, String) async throws -> Void) async throws {
         let table = TestDatabases.uniqueTable(prefix)
         let (db, recorder) = try database(connections: connections)
-        try await db.execute(ddl.replacingOccurrences(of: "{t}", with: table))
+        try await db.execute(SQL(sql: ddl.replacingOccurrences(of: "{t}", with: table)))
         try await body(db, recorder, table)
-        try await db.execute("DROP TABLE \(table)")
+        try await db.execute("DROP TABLE \(unsafeRaw: table)")
         await db.close()
     }
 
@@ -38,7 +38,7 @@ struct PostgresPipelineTests {
             try await Task.sleep(for: .milliseconds(25))
             let killed = try await watcher.execute("""
                 SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
-                WHERE application_name = '\(app)' AND query LIKE '%victim_marker%' AND state = 'active'
+                WHERE application_name = '\(unsafeRaw: app)' AND query LIKE '%victim_marker%' AND state = 'active'
                 """).rows[0][0]
             if killed == .integer(1) { return true }
         }
@@ -134,7 +134,7 @@ struct PostgresPipelineTests {
         let app = "qgt_pipe_rerun_\(UInt32.random(in: 0...UInt32.max))"
         let table = TestDatabases.uniqueTable("qgt_visits")
         let setup = try Database.postgres(try TestDatabases.postgresConninfo(), configuration: .init(maxConnections: 1))
-        try await setup.execute("CREATE TABLE \(table) (n int); CREATE FUNCTION \(table)_log(n int) RETURNS int LANGUAGE sql AS 'INSERT INTO \(table) VALUES (n) RETURNING n'")
+        try await setup.execute("CREATE TABLE \(unsafeRaw: table) (n int); CREATE FUNCTION \(unsafeRaw: table)_log(n int) RETURNS int LANGUAGE sql AS 'INSERT INTO \(unsafeRaw: table) VALUES (n) RETURNING n'")
         let (db, recorder) = try Self.database("application_name=\(app)", connections: 1)
         let sql = (0..<200).map { "SELECT \($0)" } + ["SELECT pg_sleep(3) AS victim_marker", "SELECT \(table)_log(42)"] + (202..<300).map { "SELECT \($0)" }
         let task = Task { await db.gather(Batch(sql: sql), options: Self.options(jobs: 1, policy: .collect)) }
@@ -149,9 +149,9 @@ struct PostgresPipelineTests {
         #expect(refused.message.contains("not run again since it writes"), "\(refused.message)")
         #expect(Set(outcomes.filter { $0.status != .ok }.map(\.query.index)).isSubset(of: [200, 201]))
         #expect(outcomes[299].rowSet?.rows == [[.integer(299)]])
-        let visits = try await setup.execute("SELECT count(*) FROM \(table)")
+        let visits = try await setup.execute("SELECT count(*) FROM \(unsafeRaw: table)")
         #expect(visits.rows == [[.integer(0)]], "the function's insert was repeated or kept")
-        try await setup.execute("DROP FUNCTION \(table)_log(int); DROP TABLE \(table)")
+        try await setup.execute("DROP FUNCTION \(unsafeRaw: table)_log(int); DROP TABLE \(unsafeRaw: table)")
         await setup.close()
         await db.close()
     }
@@ -196,7 +196,7 @@ struct PostgresPipelineTests {
         try await Self.withTable("qgt_pipe_plan", ddl, connections: 1) { db, recorder, table in
             let lookups = (9985...9996).map { "SELECT unique1 FROM \(table) WHERE unique1 > \($0) FETCH FIRST ROW ONLY" }
             var alone: [[[Value]]] = []
-            for sql in lookups { alone.append(try await db.execute(sql).rows) }
+            for sql in lookups { alone.append(try await db.execute(SQL(sql: sql)).rows) }
             let outcomes = await db.gather(Batch(sql: lookups + lookups), options: Self.options(jobs: 1))
             #expect(recorder.pipelines.contains { $0.count > 5 }, "not pipelined: \(recorder.pipelines.map(\.count))")
             for (n, outcome) in outcomes.enumerated() {
@@ -279,30 +279,30 @@ struct PostgresPipelineTests {
     @Test func aTableChangedUnderAPreparedStatementIsReadAgainNotFailed() async throws {
         let table = TestDatabases.uniqueTable("qgt_pipe_alter")
         let (db, _) = try Self.database(connections: 2)
-        try await db.execute("CREATE TABLE \(table) (a int); INSERT INTO \(table) VALUES (1)")
+        try await db.execute("CREATE TABLE \(unsafeRaw: table) (a int); INSERT INTO \(unsafeRaw: table) VALUES (1)")
         let batch = Batch(sql: Array(repeating: "SELECT * FROM \(table)", count: 300))
         let before = await db.gather(batch, options: Self.options(jobs: 2))
         #expect(before.allSatisfy { $0.rowSet?.rows == [[.integer(1)]] })
-        try await db.execute("ALTER TABLE \(table) ADD COLUMN b int DEFAULT 2")
+        try await db.execute("ALTER TABLE \(unsafeRaw: table) ADD COLUMN b int DEFAULT 2")
         let after = await db.gather(batch, options: Self.options(jobs: 2))
         #expect(after.allSatisfy { $0.rowSet?.rows == [[.integer(1), .integer(2)]] }, "\(after.compactMap(\.error?.message).prefix(3))")
-        try await db.execute("DROP TABLE \(table)")
+        try await db.execute("DROP TABLE \(unsafeRaw: table)")
         await db.close()
     }
 
     @Test func writesNeverShareAPipeline() async throws {
         let table = TestDatabases.uniqueTable("qgt_pipe_w")
         let (db, recorder) = try Self.database(connections: 2)
-        try await db.execute("CREATE TABLE \(table) (n int)")
+        try await db.execute("CREATE TABLE \(unsafeRaw: table) (n int)")
         let sql = (0..<400).map { $0 % 50 == 49 ? "INSERT INTO \(table) VALUES (\($0))" : "SELECT \($0)" }
         let outcomes = await db.gather(Batch(sql: sql), options: Self.options(jobs: 2))
         #expect(outcomes.allSatisfy { $0.status == .ok })
         let pipelined = Set(recorder.pipelines.flatMap { $0 })
         #expect(!pipelined.isEmpty)
         #expect(pipelined.allSatisfy { $0 % 50 != 49 }, "an INSERT went into a pipeline")
-        let count = try await db.execute("SELECT count(*) FROM \(table)")
+        let count = try await db.execute("SELECT count(*) FROM \(unsafeRaw: table)")
         #expect(count.rows[0][0] == .integer(8))
-        try await db.execute("DROP TABLE \(table)")
+        try await db.execute("DROP TABLE \(unsafeRaw: table)")
         await db.close()
     }
 
