@@ -1,4 +1,6 @@
+import CoreMetrics
 import Logging
+import Tracing
 
 extension Database {
     /// How a database's connections are opened and pooled: one configuration for every
@@ -21,18 +23,31 @@ extension Database {
         public var busyTimeout: Duration
         /// SQLite: create the file when it does not exist (migrations). A plain run never creates one.
         public var createIfMissing: Bool
-        /// Where the database logs: each batch gathered, at debug level.
+        /// Where the database logs, with structured metadata: connections opened, failed
+        /// (warning) and closed, waits for a connection, each query at `.debug` (name, line,
+        /// duration, rows, status, error code) and its SQL at `.trace`, retries (`.info`). Never a
+        /// password or a bound value.
         public var logger: Logger
+        /// Where metrics go (`db.client.operation.duration`, `db.client.connection.*`,
+        /// `qgather.queries`, ...); nil for the process's `MetricsSystem.factory`, which records
+        /// nothing unless the application bootstrapped a backend.
+        public var metricsFactory: (any MetricsFactory)?
+        /// Where spans go (one per gathered batch, one per query, children of the caller's
+        /// `ServiceContext`); nil for `InstrumentationSystem.tracer`, a no-op unless bootstrapped.
+        public var tracer: (any Tracer)?
 
         /// A configuration; every argument has the default a report job wants.
         public init(maxConnections: Int? = nil, readOnly: Bool = false, initSQL: [String] = [], busyTimeout: Duration = .seconds(5),
-                    createIfMissing: Bool = false, logger: Logger = Database.silentLogger) {
+                    createIfMissing: Bool = false, logger: Logger = Database.silentLogger, metricsFactory: (any MetricsFactory)? = nil,
+                    tracer: (any Tracer)? = nil) {
             self.maxConnections = maxConnections
             self.readOnly = readOnly
             self.initSQL = initSQL
             self.busyTimeout = busyTimeout
             self.createIfMissing = createIfMissing
             self.logger = logger
+            self.metricsFactory = metricsFactory
+            self.tracer = tracer
         }
 
         /// The pool size: `maxConnections`, or the engine's default.

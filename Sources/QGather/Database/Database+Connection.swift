@@ -7,6 +7,8 @@ extension Database {
         let dialect: SQLDialect
         /// Inside `withTransaction`: the transaction's options.
         let transaction: TransactionOptions?
+        /// The database's logs, metrics and spans.
+        let instruments: DatabaseInstruments
 
         /// Runs `query` (one statement, or several separated by `;`, the last result kept).
         @discardableResult
@@ -38,17 +40,30 @@ extension Database {
 
         /// Runs `query` as this connection's mode requires, with its errors attached to it.
         func run(_ query: Query, channel: RowChannel?) async throws(QueryError) -> RowSet {
+            let span = instruments.startSpan(for: query, dialect: dialect)
+            let started = ContinuousClock.now
+            let result: Result<RowSet, QueryError>
             do {
                 if let transaction {
-                    return try await base.executeInOpenTransaction(query, control: QueryControl(), channel: channel, requireOpen: true,
-                                                                   refuseWrites: transaction.readOnly && dialect == .sqlite)
+                    result = .success(try await base.executeInOpenTransaction(query, control: QueryControl(), channel: channel, requireOpen: true,
+                                                                              refuseWrites: transaction.readOnly && dialect == .sqlite))
+                } else {
+                    result = .success(try await base.execute(query, control: QueryControl(), channel: channel))
                 }
-                return try await base.execute(query, control: QueryControl(), channel: channel)
             } catch {
                 var error = error
                 error.attach(to: query)
-                throw error
+                result = .failure(error)
             }
+            let outcome: QueryOutcome
+            switch result {
+            case .success(let rows): outcome = QueryOutcome(query: query, result: .rows(rows), duration: ContinuousClock.now - started)
+            case .failure(let error):
+                outcome = QueryOutcome(query: query, result: error.kind == .cancelled ? .cancelled : .failed(error), duration: ContinuousClock.now - started)
+            }
+            instruments.queryFinished(outcome)
+            instruments.endSpan(span, outcome)
+            return try result.get()
         }
     }
 }

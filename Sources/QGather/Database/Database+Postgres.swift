@@ -4,6 +4,7 @@ extension Database {
     /// The conninfo is parsed now; nothing connects until first use or `validate()`.
     public static func postgres(_ conninfo: String, configuration: Configuration = Configuration()) throws(DatabaseOpenError) -> Database {
         Database(driver: try PostgresDriver(conninfo: conninfo, initSQL: configuration.initSQL, readOnly: configuration.readOnly),
-                 maxConnections: configuration.poolSize(for: .postgres), logger: configuration.logger)
+                 maxConnections: configuration.poolSize(for: .postgres), logger: configuration.logger,
+                 metrics: configuration.metricsFactory, tracer: configuration.tracer)
     }
 }

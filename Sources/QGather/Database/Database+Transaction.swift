@@ -22,7 +22,7 @@ extension Database {
                                              _ body: (Connection) async throws -> T) async throws -> T {
         let base = try await leaseForSession()
         defer { pool.release(base) }
-        let connection = Connection(base: base, dialect: dialect, transaction: options)
+        let connection = Connection(base: base, dialect: dialect, transaction: options, instruments: pool.instruments)
         let begin = Query(options.beginStatement(for: dialect), name: "BEGIN")
         _ = try await base.executeInOpenTransaction(begin, control: QueryControl(), channel: nil, requireOpen: false, refuseWrites: false)
         let result: T

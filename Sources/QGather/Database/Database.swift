@@ -1,4 +1,6 @@
+import CoreMetrics
 import Logging
+import Tracing
 
 /// A database to run batches against: a driver and its connection pool.
 ///
@@ -12,14 +14,20 @@ public final class Database: Sendable {
     package let driver: any DatabaseDriver
     /// Holds and hands out connections.
     package let pool: ConnectionPool
-    /// The logger given in the configuration; each batch gathered is logged at debug level.
-    public let logger: Logger
+    /// The logger given in the configuration, with the database's metadata (`db.system.name`,
+    /// `db.namespace`, `qgather.target`).
+    public var logger: Logger { pool.instruments.logger }
 
-    /// A database over `driver` with a pool of at most `maxConnections`.
-    package init(driver: any DatabaseDriver, maxConnections: Int = GatherOptions.defaultJobs, logger: Logger = Database.silentLogger) {
+    /// A database over `driver` with a pool of at most `maxConnections`, reporting to `logger`,
+    /// `metrics` and `tracer` (nil: the process's bootstrapped ones, no-ops by default).
+    package init(driver: any DatabaseDriver, maxConnections: Int = GatherOptions.defaultJobs, logger: Logger = Database.silentLogger,
+                 metrics: (any MetricsFactory)? = nil, tracer: (any Tracer)? = nil) {
         self.driver = driver
-        self.pool = ConnectionPool(driver: driver, maxConnections: maxConnections)
-        self.logger = logger
+        let label = Self.label(of: driver)
+        let namespace = driver is PostgresDriver ? String(label.split(separator: "/").last ?? Substring(label)) : label
+        let instruments = DatabaseInstruments(logger: logger, metrics: metrics, tracer: tracer,
+                                              system: driver.dialect == .postgres ? "postgresql" : "sqlite", namespace: namespace, label: label)
+        self.pool = ConnectionPool(driver: driver, maxConnections: maxConnections, instruments: instruments)
     }
 
     /// A SQLite database: a file path, `:memory:` (one in-memory database shared by every
@@ -32,7 +40,7 @@ public final class Database: Sendable {
         let milliseconds = configuration.busyTimeout.components.seconds * 1000 + configuration.busyTimeout.components.attoseconds / 1_000_000_000_000_000
         options.busyTimeoutMilliseconds = Int32(clamping: milliseconds)
         return Database(driver: SQLiteDriver(path: path, options: options), maxConnections: configuration.poolSize(for: .sqlite),
-                        logger: configuration.logger)
+                        logger: configuration.logger, metrics: configuration.metricsFactory, tracer: configuration.tracer)
     }
 
     /// The most connections this database's pool opens at once.
@@ -41,7 +49,9 @@ public final class Database: Sendable {
     /// A short name for this database, a fleet's default member label: a SQLite file's name
     /// without its extension (`memory` for `:memory:`), a PostgreSQL server's
     /// `host:port/dbname`. Never a password.
-    public var label: String {
+    public var label: String { Self.label(of: driver) }
+
+    private static func label(of driver: any DatabaseDriver) -> String {
         if let postgres = driver as? PostgresDriver { return postgres.label }
         guard let sqlite = driver as? SQLiteDriver else { return driver.displayName }
         var path = sqlite.path
@@ -122,7 +132,7 @@ public final class Database: Sendable {
                 throw QueryError(kind: .connectionLost, code: .connect, message: message, query: query)
             }
             defer { pool.release(connection) }
-            _ = try await Connection(base: connection, dialect: dialect, transaction: nil).run(query, channel: channel)
+            _ = try await Connection(base: connection, dialect: dialect, transaction: nil, instruments: pool.instruments).run(query, channel: channel)
         }
     }
 
@@ -150,7 +160,7 @@ public final class Database: Sendable {
     public func withConnection<T: Sendable>(_ body: (Connection) async throws -> T) async throws -> T {
         let connection = try await leaseForSession()
         defer { pool.release(connection) }
-        return try await body(Connection(base: connection, dialect: dialect, transaction: nil))
+        return try await body(Connection(base: connection, dialect: dialect, transaction: nil, instruments: pool.instruments))
     }
 
     /// A connection for `withConnection` or `withTransaction`; `CancellationError` if the task was

@@ -63,8 +63,17 @@ package struct Gatherer: Sendable {
     /// The core: `deliver` gets the outcomes that became ready together, in input order;
     /// `attachNext(i)` is called once outcome *i − 1* has been delivered (synchronously).
     private func run(_ batch: Batch, channels: [RowChannel?], attachNext: ((Int) -> Void)?, deliver: ([QueryOutcome]) async -> Void) async {
+        guard !batch.queries.isEmpty else { return }
+        let instruments = pool.instruments
+        await instruments.withBatchSpan(count: batch.count) {
+            await runTraced(batch, channels: channels, attachNext: attachNext, instruments: instruments, deliver: deliver)
+        }
+    }
+
+    /// `run`, inside the batch's span.
+    private func runTraced(_ batch: Batch, channels: [RowChannel?], attachNext: ((Int) -> Void)?, instruments: DatabaseInstruments,
+                           deliver: ([QueryOutcome]) async -> Void) async {
         let queries = batch.queries
-        guard !queries.isEmpty else { return }
         let session: QuerySession
         do {
             session = try await QuerySession.start(options, shared: pool, queryCount: queries.count)
@@ -75,6 +84,7 @@ package struct Gatherer: Sendable {
                 failure.attach(to: query)
                 let outcome = QueryOutcome(query: query, result: .failed(failure))
                 options.onEvent?(.finished(outcome))
+                instruments.queryFinished(outcome)
                 return outcome
             })
             return
@@ -110,16 +120,19 @@ package struct Gatherer: Sendable {
             }
             for _ in 0..<min(jobs, queries.count) { startNext() }
             while let finished = await group.next() {
-                var failed = false
+                var failure: QueryOutcome?
                 for unchecked in finished {
                     let outcome = ExpectationCheck.apply(to: unchecked)
                     pending[outcome.query.index] = outcome
                     options.onEvent?(.finished(outcome))
-                    failed = failed || outcome.status.isFailure
+                    instruments.queryFinished(outcome)
+                    if failure == nil, outcome.status.isFailure { failure = outcome }
                 }
+                let failed = failure != nil
                 planner.record(count: finished.count, elapsed: finished.reduce(.zero) { $0 + ($1.duration ?? .zero) }, failed: failed)
                 if options.policy == .failFast, !stopped, failed {
                     stopped = true
+                    if let failure { instruments.cancellingBatch(after: failure) }
                     group.cancelAll()
                 }
                 if !stopped && !Task.isCancelled && nextToStart < queries.count { startNext() }
@@ -141,7 +154,10 @@ package struct Gatherer: Sendable {
         while nextToDeliver < queries.count {
             let stored = pending.removeValue(forKey: nextToDeliver)
             let outcome = stored ?? QueryOutcome(query: queries[nextToDeliver], result: .cancelled)
-            if stored == nil { options.onEvent?(.finished(outcome)) }
+            if stored == nil {
+                options.onEvent?(.finished(outcome))
+                instruments.queryFinished(outcome)
+            }
             rest.append(outcome)
             nextToDeliver += 1
         }
@@ -161,7 +177,9 @@ package struct Gatherer: Sendable {
             else { return outcome }
             // Exponential backoff with jitter: 50 ms, 100 ms, 200 ms, ... capped at 2 s.
             let base = min(2000, 50 << min(attempt - 1, 6))
-            try? await Task.sleep(for: .milliseconds(base / 2 + Int.random(in: 0...base / 2)))
+            let delay = Duration.milliseconds(base / 2 + Int.random(in: 0...base / 2))
+            pool.instruments.queryRetrying(query, after: error, attempt: attempt, delay: delay)
+            try? await Task.sleep(for: delay)
             attempt += 1
         }
     }
@@ -208,6 +226,7 @@ package struct Gatherer: Sendable {
         }
         let sent = clock.now
         for query in queries { options.onEvent?(.started(query, at: sent - batchStart)) }
+        let spans = pool.instruments.tracer == nil ? [] : queries.map { pool.instruments.startSpan(for: $0, dialect: pool.driver.dialect) }
         let results = await pipelining.executePipeline(queries, channels: channels, control: QueryControl(), stopAtFirstError: options.policy == .failFast)
         pool.release(connection)
         // A rerun below takes a slot of its own.
@@ -228,8 +247,10 @@ package struct Gatherer: Sendable {
             case .success(let rows): result = .rows(rows)
             case .failure(let error): result = error.kind == .cancelled ? .cancelled : .failed(error)
             }
-            outcomes.append(QueryOutcome(query: queries[index], result: result, startOffset: item.ran ? item.started - batchStart : nil,
-                                         duration: item.ran ? item.ended - item.started : nil))
+            let outcome = QueryOutcome(query: queries[index], result: result, startOffset: item.ran ? item.started - batchStart : nil,
+                                       duration: item.ran ? item.ended - item.started : nil)
+            if !spans.isEmpty { pool.instruments.endSpan(spans[index], outcome) }
+            outcomes.append(outcome)
         }
         return outcomes
     }
@@ -267,6 +288,7 @@ package struct Gatherer: Sendable {
 
         let started = clock.now
         options.onEvent?(.started(query, at: started - batchStart))
+        let span = pool.instruments.startSpan(for: query, dialect: pool.driver.dialect)
         let result: QueryOutcome.Result
         do {
             if guardingWrites {
@@ -277,7 +299,9 @@ package struct Gatherer: Sendable {
         } catch {
             result = error.kind == .cancelled ? .cancelled : .failed(guardingWrites ? RerunPolicy.refusedRerun(error, of: query) ?? error : error)
         }
-        return QueryOutcome(query: query, result: result, startOffset: started - batchStart, duration: clock.now - started)
+        let outcome = QueryOutcome(query: query, result: result, startOffset: started - batchStart, duration: clock.now - started)
+        pool.instruments.endSpan(span, outcome)
+        return outcome
     }
 }
 

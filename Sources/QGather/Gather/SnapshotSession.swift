@@ -6,7 +6,7 @@ enum SnapshotSession {
     /// PostgreSQL: a leader exports its snapshot (`pg_export_snapshot()`) from a repeatable-read,
     /// read-only transaction and stays open for the whole batch; every worker begins the same kind
     /// of transaction and imports the snapshot (`SET TRANSACTION SNAPSHOT`) as its first statement.
-    static func postgres(_ driver: any DatabaseDriver, workers: Int) async throws(QueryError) -> QuerySession {
+    static func postgres(_ driver: any DatabaseDriver, workers: Int, instruments: DatabaseInstruments) async throws(QueryError) -> QuerySession {
         let begin = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
         let leader = try await connect(driver.sessionDriver(.snapshot, setup: [begin]))
         let exported: RowSet
@@ -20,7 +20,8 @@ enum SnapshotSession {
             await leader.close()
             throw snapshotError("the server returned no snapshot id")
         }
-        let pool = ConnectionPool(driver: driver.sessionDriver(.snapshot, setup: [begin, "SET TRANSACTION SNAPSHOT '\(id)'"]), maxConnections: workers)
+        let pool = ConnectionPool(driver: driver.sessionDriver(.snapshot, setup: [begin, "SET TRANSACTION SNAPSHOT '\(id)'"]), maxConnections: workers,
+                                  instruments: instruments)
         return QuerySession(pool: pool, finish: {
             await pool.close()
             await leader.close()
@@ -31,7 +32,7 @@ enum SnapshotSession {
     /// (`BEGIN IMMEDIATE`) so nothing can commit while every worker opens its read transaction with
     /// a first read; then the leader lets go. Workers cannot be added afterwards, so a worker lost
     /// to an error is not replaced (its later queries fail instead of seeing newer data).
-    static func sqlite(_ driver: any DatabaseDriver, workers: Int) async throws(QueryError) -> QuerySession {
+    static func sqlite(_ driver: any DatabaseDriver, workers: Int, instruments: DatabaseInstruments) async throws(QueryError) -> QuerySession {
         let probe = try await connect(driver)
         let mode: RowSet
         do {
@@ -57,7 +58,7 @@ enum SnapshotSession {
                 : QueryError(kind: .connectionLost, code: .connect, message: error.description)
         }
         let sealable = SealableDriver(driver.sessionDriver(.snapshot, setup: ["BEGIN", "SELECT count(*) FROM sqlite_schema"]))
-        let pool = ConnectionPool(driver: sealable, maxConnections: workers)
+        let pool = ConnectionPool(driver: sealable, maxConnections: workers, instruments: instruments)
         var opened: [any DatabaseConnection] = []
         do {
             for _ in 0..<workers { opened.append(try await pool.lease()) }

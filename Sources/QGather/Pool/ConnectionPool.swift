@@ -43,11 +43,14 @@ package final class ConnectionPool: Sendable {
     package let maxConnections: Int
     /// The driver that opens connections.
     package let driver: any DatabaseDriver
+    /// Where the pool and the queries on its connections report (logs, metrics, spans).
+    package let instruments: DatabaseInstruments
     private let state: Mutex<State>
 
     /// Creates a pool of at most `maxConnections` (at least 1) connections from `driver`.
-    package init(driver: any DatabaseDriver, maxConnections: Int) {
+    package init(driver: any DatabaseDriver, maxConnections: Int, instruments: DatabaseInstruments = .silent) {
         self.driver = driver
+        self.instruments = instruments
         self.maxConnections = max(1, maxConnections)
         state = Mutex(State(ceiling: max(1, maxConnections)))
     }
@@ -78,7 +81,10 @@ package final class ConnectionPool: Sendable {
     }
 
     private func waitAndTake() async throws -> any DatabaseConnection {
-        switch try await waitForGrant() {
+        let started = ContinuousClock.now
+        let grant = try await waitForGrant()
+        instruments.leaseWaited(ContinuousClock.now - started)
+        switch grant {
         case .connection(let connection): return connection
         case .openSlot: return try await openReserved()
         }
@@ -114,7 +120,10 @@ package final class ConnectionPool: Sendable {
             }
             return s.idle
         }
-        for connection in idle { await connection.close() }
+        for connection in idle {
+            await connection.close()
+            instruments.connectionClosed()
+        }
     }
 
     /// Closes every idle connection and fails every waiter; leased connections close when released.
@@ -134,8 +143,12 @@ package final class ConnectionPool: Sendable {
         // the process alive 5-50 ms after a batch of 64 (64 threads to wake while 64 server
         // backends, told to exit, took the CPU); here the last Terminate leaves in about 1 ms.
         await withCheckedContinuation { (closed: CheckedContinuation<Void, Never>) in
+            let instruments = self.instruments
             let closer = Thread {
-                for connection in idle { connection.closeOnCallingThread() }
+                for connection in idle {
+                    connection.closeOnCallingThread()
+                    instruments.connectionClosed()
+                }
                 closed.resume()
             }
             closer.name = "qgather-close"
@@ -151,7 +164,10 @@ package final class ConnectionPool: Sendable {
             return nil
         }
         waiter?.continuation.resume(returning: .openSlot)
-        Task { await connection.close() }
+        Task {
+            await connection.close()
+            instruments.connectionClosed()
+        }
     }
 
     /// Opens a connection for a slot already counted in `open`. On failure, if other connections
@@ -159,10 +175,14 @@ package final class ConnectionPool: Sendable {
     /// goes to the next waiter (which tries again) and the error is thrown.
     private func openReserved() async throws -> any DatabaseConnection {
         let error: any Error
+        let started = ContinuousClock.now
         do {
-            return try await driver.connect()
+            let connection = try await driver.connect()
+            instruments.connectionOpened(after: ContinuousClock.now - started)
+            return connection
         } catch let failure {
             error = failure
+            instruments.connectionFailed(failure, after: ContinuousClock.now - started)
         }
         enum Next { case wait, handOn(Waiter), fail }
         let next: Next = state.withLock { s in

@@ -29,6 +29,7 @@ struct MigrateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        DatabaseFactory.logToStandardError(at: target.logLevel)
         let migrator: Migrator
         do {
             migrator = try Migrator(directory: dir)

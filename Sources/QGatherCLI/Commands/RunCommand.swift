@@ -69,6 +69,7 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         if list { return try listStatements(files) }
+        DatabaseFactory.logToStandardError(at: target.logLevel)
         let resolved: TargetResolver.Resolved
         do {
             resolved = try TargetResolver.resolve(target, files: files)

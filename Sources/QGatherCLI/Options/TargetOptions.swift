@@ -1,4 +1,5 @@
 import ArgumentParser
+import Logging
 import QGather
 
 /// Where a batch runs: SQLite files (`--db`), PostgreSQL servers (`--pg`), a `--targets` file,
@@ -17,6 +18,10 @@ struct TargetOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("File of targets, one per line: [LABEL] PATH|CONNINFO|URI; '#' comments.", valueName: "file"),
             completion: .file())
     var targets: String?
+
+    @Option(name: .long, help: ArgumentHelp("Log connections, queries, retries and cancels to stderr at this level and above: trace (adds each query's SQL), debug, info, warning, error. Off by default.",
+                                            valueName: "level"))
+    var logLevel: Logger.Level?
 
     func validate() throws {
         if db.contains(where: \.isEmpty) { throw ValidationError("--db needs a path") }
