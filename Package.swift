@@ -3,6 +3,8 @@ import PackageDescription
 
 let package = Package(
     name: "qgather",
+    // Mutex and Atomic (the Synchronization module) first shipped with macOS 15.
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "QGather", targets: ["QGather"]),
         .executable(name: "qgather", targets: ["QGatherCLI"]),
@@ -19,12 +21,13 @@ let package = Package(
     targets: [
         .systemLibrary(
             name: "QGatherCSQLite",
-            providers: [.apt(["libsqlite3-dev"])]
+            providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]
         ),
         .systemLibrary(
             name: "QGatherCLibPQ",
             pkgConfig: "libpq",
-            providers: [.apt(["libpq-dev"])]
+            // Homebrew's libpq is keg-only: PKG_CONFIG_PATH="$(brew --prefix libpq)/lib/pkgconfig" (README, "macOS").
+            providers: [.apt(["libpq-dev"]), .brew(["libpq"])]
         ),
         .target(
             name: "QGather",
@@ -44,11 +47,25 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The README's service example, compiled and run by ServiceExampleTests on both engines.
+        .executableTarget(
+            name: "ServiceExample",
+            dependencies: ["QGather"],
+            path: "Examples/ServiceExample"
+        ),
+        // Streams many rows and reports its peak memory, for RowSequenceMemoryTests.
+        .executableTarget(
+            name: "RowStreamProbe",
+            dependencies: ["QGather"],
+            path: "Tests/Tools/RowStreamProbe"
+        ),
         .testTarget(
             name: "QGatherTests",
             dependencies: [
                 "QGather",
                 "QGatherCSQLite",
+                "ServiceExample",
+                "RowStreamProbe",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),

@@ -18,7 +18,7 @@ extension Database {
     /// with `25P01` rather than running outside it. A failed `COMMIT` (a deferred constraint, a
     /// serialization failure) is thrown as the commit's error.
     @discardableResult
-    public func withTransaction<T: Sendable>(_ options: TransactionOptions = TransactionOptions(),
+    public func withTransaction<T: Sendable>(_ options: TransactionOptions = TransactionOptions(), isolation: isolated (any Actor)? = #isolation,
                                              _ body: (Connection) async throws -> T) async throws -> T {
         let base = try await leaseForSession()
         defer { pool.release(base) }

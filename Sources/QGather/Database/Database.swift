@@ -157,7 +157,7 @@ public final class Database: Sendable {
     /// temporary table or a prepared setting carries from one `execute` to the next. The
     /// connection goes back to the pool when `body` returns or throws. Each `execute` is its own
     /// transaction.
-    public func withConnection<T: Sendable>(_ body: (Connection) async throws -> T) async throws -> T {
+    public func withConnection<T: Sendable>(isolation: isolated (any Actor)? = #isolation, _ body: (Connection) async throws -> T) async throws -> T {
         let connection = try await leaseForSession()
         defer { pool.release(connection) }
         return try await body(Connection(base: connection, dialect: dialect, transaction: nil, instruments: pool.instruments))

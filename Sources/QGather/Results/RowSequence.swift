@@ -51,6 +51,12 @@ public struct RowSequence: AsyncSequence, Sendable {
         /// The next row, or nil after the last; throws the query's error, or `QueryError` with
         /// `.cancelled` when the task was cancelled.
         public mutating func next() async throws -> Row? {
+            try await next(isolation: nil)
+        }
+
+        /// `next()` on the caller's actor: a row already read costs no executor hop, only a
+        /// new chunk of rows does (a main-actor loop hopped twice per row without this).
+        public mutating func next(isolation actor: isolated (any Actor)?) async throws -> Row? {
             while position == values.count {
                 guard let batch = try await stream.nextBatch() else { return nil }
                 values = RowSet(columns: batch.columns, chunks: [batch.chunk], realRendering: batch.realRendering).rows
@@ -146,6 +152,11 @@ public struct DecodedRowSequence<T: Decodable & Sendable>: AsyncSequence, Sendab
 
         /// The next decoded row, or nil after the last; throws the query's error or a `RowDecodingError`.
         public mutating func next() async throws -> T? {
+            try await next(isolation: nil)
+        }
+
+        /// `next()` on the caller's actor: only a new chunk of rows costs an executor hop.
+        public mutating func next(isolation actor: isolated (any Actor)?) async throws -> T? {
             while position == decoded.count {
                 guard let batch = try await stream.nextBatch() else { return nil }
                 decoded = try RowSet(columns: batch.columns, chunks: [batch.chunk], realRendering: batch.realRendering).decode(T.self, keys: keys)

@@ -15,8 +15,7 @@ final class RowStreamBuffer: RowStreamSink, Sendable {
     private struct State {
         var columns: [Column] = []
         var realRendering = RealRendering.sqlite
-        var ready: [Batch] = []
-        var head = 0
+        var ready: [Batch] = []  // at most `capacity`: a taken batch leaves at once
         var end: QueryError??  // nil: running; .some(nil): done; .some(error): failed
         var stopped = false
         var consumer: CheckedContinuation<Void, Never>?
@@ -45,7 +44,7 @@ final class RowStreamBuffer: RowStreamSink, Sendable {
             s.ready.append(Batch(columns: s.columns, realRendering: s.realRendering, chunk: rows))
             let consumer = s.consumer
             s.consumer = nil
-            guard s.ready.count - s.head >= capacity else { return (nil, consumer) }
+            guard s.ready.count >= capacity else { return (nil, consumer) }
             let semaphore = DispatchSemaphore(value: 0)
             s.producer = semaphore
             return (semaphore, consumer)
@@ -69,7 +68,6 @@ final class RowStreamBuffer: RowStreamSink, Sendable {
         let (producer, consumer) = state.withLock { s in
             s.stopped = true
             s.ready = []
-            s.head = 0
             defer {
                 s.producer = nil
                 s.consumer = nil
@@ -85,14 +83,9 @@ final class RowStreamBuffer: RowStreamSink, Sendable {
         while true {
             enum Step { case batch(Batch), end(QueryError?), wait }
             let step: Step = state.withLock { s in
-                if s.head < s.ready.count {
-                    let batch = s.ready[s.head]
-                    s.head += 1
-                    if s.head == s.ready.count {
-                        s.ready.removeAll(keepingCapacity: true)
-                        s.head = 0
-                    }
-                    if let producer = s.producer, s.ready.count - s.head < capacity {
+                if !s.ready.isEmpty {
+                    let batch = s.ready.removeFirst()
+                    if let producer = s.producer, s.ready.count < capacity {
                         s.producer = nil
                         producer.signal()
                     }
@@ -110,7 +103,7 @@ final class RowStreamBuffer: RowStreamSink, Sendable {
             case .wait:
                 await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                     let resumeNow = state.withLock { s in
-                        if s.head < s.ready.count || s.end != nil || s.stopped { return true }
+                        if !s.ready.isEmpty || s.end != nil || s.stopped { return true }
                         s.consumer = continuation
                         return false
                     }

@@ -27,7 +27,12 @@ struct Terminal: Sendable {
     var columns: Int? {
         guard isTerminal else { return nil }
         var size = winsize()
-        if ioctl(descriptor, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+        #if os(Linux)
+        let request = UInt(TIOCGWINSZ)
+        #else
+        let request: UInt = 0x4008_7468  // Darwin's TIOCGWINSZ, _IOR('t', 104, struct winsize): a macro Swift cannot import
+        #endif
+        if ioctl(descriptor, request, &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
         return environment["COLUMNS"].flatMap { Int($0) }.flatMap { $0 > 0 ? $0 : nil } ?? 80
     }
 
