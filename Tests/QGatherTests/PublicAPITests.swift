@@ -14,7 +14,9 @@ import Testing
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         // Scratch space only: a directory left behind changes nothing this test checks.
         defer { try? FileManager.default.removeItem(at: directory) }
-        let main = directory.appendingPathComponent("main.swift")
+        // A program with an `@main` type is a library-style file, not top-level code.
+        let hasMainType = source.contains("\n@main\n")
+        let main = directory.appendingPathComponent(hasMainType ? "Example.swift" : "main.swift")
         try source.write(to: main, atomically: true, encoding: .utf8)
         let modules = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("Modules").path
         let libpq = try run("/usr/bin/env", ["pkg-config", "--cflags-only-I", "libpq"]).messages
@@ -22,7 +24,7 @@ import Testing
         let arguments = ["swiftc", "-typecheck", "-swift-version", "6", "-I", modules,
                          "-I", root.appendingPathComponent("Sources/QGatherCSQLite").path,
                          "-I", root.appendingPathComponent("Sources/QGatherCLibPQ").path]
-            + libpq.flatMap { ["-Xcc", $0] } + [main.path]
+            + libpq.flatMap { ["-Xcc", $0] } + (hasMainType ? ["-parse-as-library"] : []) + [main.path]
         return try run("/usr/bin/env", arguments)
     }
 

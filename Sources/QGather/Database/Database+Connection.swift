@@ -9,6 +9,8 @@ extension Database {
         let transaction: TransactionOptions?
         /// The database's logs, metrics and spans.
         let instruments: DatabaseInstruments
+        /// Whether the loan is still on and a `rows` loop reading; nil for `Database.rows`' own lease.
+        let lease: ConnectionLease?
 
         /// Runs `query` (one statement, or several separated by `;`, the last result kept).
         @discardableResult
@@ -30,16 +32,21 @@ extension Database {
         }
 
         /// The rows of `sql` as they are read, with bounded memory (see ``RowSequence``). Finish
-        /// or leave the loop before the next statement on this connection.
+        /// or leave the loop before the next statement on this connection: a statement while it
+        /// reads fails (the driver is waiting for the loop).
         public func rows(_ sql: SQL, file: String = #fileID, line: Int = #line) -> RowSequence {
             let connection = self
             return RowSequence(query: { () throws(QueryError) in try sql.query(dialect: dialect, name: nil, file: file, line: line) }) { (query: Query, channel: RowChannel) async throws(QueryError) in
-                _ = try await connection.run(query, channel: channel)
+                try connection.lease?.beginStream(query)
+                defer { connection.lease?.endStream() }
+                _ = try await connection.run(query, channel: channel, checked: true)
             }
         }
 
         /// Runs `query` as this connection's mode requires, with its errors attached to it.
-        func run(_ query: Query, channel: RowChannel?) async throws(QueryError) -> RowSet {
+        /// `checked`: the lease was checked already (a `rows` query).
+        func run(_ query: Query, channel: RowChannel?, checked: Bool = false) async throws(QueryError) -> RowSet {
+            if !checked { try lease?.check(query) }
             let span = instruments.startSpan(for: query, dialect: dialect)
             let started = ContinuousClock.now
             let result: Result<RowSet, QueryError>

@@ -21,23 +21,33 @@ extension Database {
     public func withTransaction<T: Sendable>(_ options: TransactionOptions = TransactionOptions(), isolation: isolated (any Actor)? = #isolation,
                                              _ body: (Connection) async throws -> T) async throws -> T {
         let base = try await leaseForSession()
-        defer { pool.release(base) }
-        let connection = Connection(base: base, dialect: dialect, transaction: options, instruments: pool.instruments)
-        let begin = Query(options.beginStatement(for: dialect), name: "BEGIN")
+        let lease = ConnectionLease()
+        defer {
+            lease.end()
+            pool.release(base)
+        }
+        let connection = Connection(base: base, dialect: dialect, transaction: options, instruments: pool.instruments, lease: lease)
+        let readOnlyDatabase = (driver as? SQLiteDriver)?.options.readOnly ?? false
+        let begin = Query(options.beginStatement(for: dialect, databaseReadOnly: readOnlyDatabase), name: "BEGIN")
         _ = try await base.executeInOpenTransaction(begin, control: QueryControl(), channel: nil, requireOpen: false, refuseWrites: false)
         let result: T
         do {
             result = try await body(connection)
         } catch {
+            lease.end()
             await Self.rollBack(base)
             throw error
         }
+        lease.end()
         if Task.isCancelled {
             await Self.rollBack(base)
             throw QueryError.cancelled(begin)
         }
         do {
-            _ = try await base.execute(Query("COMMIT", name: "COMMIT"), control: QueryControl())
+            // In the open transaction: one that failed earlier (PostgreSQL answers its COMMIT with
+            // ROLLBACK) or that SQLite ended on its own is an error here, never a quiet success.
+            _ = try await base.executeInOpenTransaction(Query("COMMIT", name: "COMMIT"), control: QueryControl(), channel: nil,
+                                                        requireOpen: true, refuseWrites: false)
         } catch {
             // SQLite keeps a transaction open when COMMIT fails (SQLITE_BUSY): it must not stay so.
             await Self.rollBack(base)

@@ -132,7 +132,7 @@ public final class Database: Sendable {
                 throw QueryError(kind: .connectionLost, code: .connect, message: message, query: query)
             }
             defer { pool.release(connection) }
-            _ = try await Connection(base: connection, dialect: dialect, transaction: nil, instruments: pool.instruments).run(query, channel: channel)
+            _ = try await Connection(base: connection, dialect: dialect, transaction: nil, instruments: pool.instruments, lease: nil).run(query, channel: channel)
         }
     }
 
@@ -159,8 +159,12 @@ public final class Database: Sendable {
     /// transaction.
     public func withConnection<T: Sendable>(isolation: isolated (any Actor)? = #isolation, _ body: (Connection) async throws -> T) async throws -> T {
         let connection = try await leaseForSession()
-        defer { pool.release(connection) }
-        return try await body(Connection(base: connection, dialect: dialect, transaction: nil, instruments: pool.instruments))
+        let lease = ConnectionLease()
+        defer {
+            lease.end()
+            pool.release(connection)
+        }
+        return try await body(Connection(base: connection, dialect: dialect, transaction: nil, instruments: pool.instruments, lease: lease))
     }
 
     /// A connection for `withConnection` or `withTransaction`; `CancellationError` if the task was

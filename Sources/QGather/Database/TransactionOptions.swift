@@ -26,15 +26,17 @@ public struct TransactionOptions: Sendable, Hashable {
 
     /// The statement that opens the transaction in `dialect`. SQLite takes the write lock at
     /// once for a read-write transaction (`BEGIN IMMEDIATE`), so two of them wait for each other
-    /// instead of failing with `SQLITE_BUSY` when the first write finds the other's read lock.
-    func beginStatement(for dialect: SQLDialect) -> String {
+    /// instead of failing with `SQLITE_BUSY` when the first write finds the other's read lock; a
+    /// read-only database gets `BEGIN DEFERRED`, which does not write. PostgreSQL never gets `READ
+    /// WRITE`, which would override a read-only session (`Configuration.readOnly`).
+    func beginStatement(for dialect: SQLDialect, databaseReadOnly: Bool = false) -> String {
         switch dialect {
         case .sqlite:
-            return readOnly ? "BEGIN DEFERRED" : "BEGIN IMMEDIATE"
+            return readOnly || databaseReadOnly ? "BEGIN DEFERRED" : "BEGIN IMMEDIATE"
         case .postgres:
             var sql = "BEGIN"
             if let isolation { sql += " ISOLATION LEVEL \(isolation.rawValue)" }
-            sql += readOnly ? " READ ONLY" : " READ WRITE"
+            if readOnly { sql += " READ ONLY" }
             return sql
         }
     }

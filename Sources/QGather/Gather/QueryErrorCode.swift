@@ -80,6 +80,8 @@ extension QueryError {
         public static let readOnlySQLTransaction: Code = "25006"
         /// `25P01` no_active_sql_transaction: a statement of `withTransaction` found the transaction ended.
         public static let noActiveSQLTransaction: Code = "25P01"
+        /// `25P02` in_failed_sql_transaction: a statement (or `withTransaction`'s COMMIT) after one that failed.
+        public static let inFailedSQLTransaction: Code = "25P02"
         /// `26000` invalid_sql_statement_name: no such prepared statement.
         public static let invalidSQLStatementName: Code = "26000"
         /// `40001` serialization_failure.

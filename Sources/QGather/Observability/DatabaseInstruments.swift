@@ -84,13 +84,14 @@ package final class DatabaseInstruments: Sendable {
                                          "status": "\(status)"]
         if let duration = outcome.duration { metadata["duration_ms"] = "\(Self.milliseconds(duration))" }
         if let rows = outcome.rowSet { metadata["rows"] = "\(rows.rowsAffected ?? rows.rowCount)" }
-        if let error = outcome.error {
-            metadata["error.type"] = "\(error.code)"
-            metadata["error"] = "\(error.message)"
-        }
+        if let error = outcome.error { metadata["error.type"] = "\(error.code)" }
         if outcome.attempts > 1 { metadata["attempts"] = "\(outcome.attempts)" }
         logger.debug("query finished", metadata: metadata)
-        logger.trace("query sql", metadata: ["query": "\(outcome.query.name)", "sql": "\(outcome.query.sql)"])
+        // The database's message may quote a bound value (`invalid input syntax for type integer:
+        // "..."`, a unique key's detail): trace only, with the SQL.
+        var details: Logger.Metadata = ["query": "\(outcome.query.name)", "sql": "\(outcome.query.sql)"]
+        if let error = outcome.error { details["error"] = "\(error.message)" }
+        logger.trace("query sql", metadata: details)
     }
 
     func queryRetrying(_ query: Query, after error: QueryError, attempt: Int, delay: Duration) {
@@ -124,10 +125,11 @@ package final class DatabaseInstruments: Sendable {
         guard let span else { return }
         if let rows = outcome.rowSet { span.attributes["db.response.returned_rows"] = rows.rowCount }
         if let error = outcome.error {
+            // The code only: the database's message may quote a bound value.
             span.attributes["error.type"] = error.code.rawValue
             span.attributes["db.response.status_code"] = error.code.rawValue
-            span.recordError(error)
-            span.setStatus(SpanStatus(code: .error, message: error.message))
+            span.recordError(SpanQueryError(code: error.code.rawValue, kind: error.kind.rawValue))
+            span.setStatus(SpanStatus(code: .error, message: error.code.rawValue))
         } else if outcome.status == .cancelled {
             span.attributes["error.type"] = QueryError.Code.cancelled.rawValue
         }
@@ -149,4 +151,11 @@ package final class DatabaseInstruments: Sendable {
         let ms = Double(QueryMetrics.nanoseconds(duration)) / 1_000_000
         return ms >= 100 ? String(Int(ms.rounded())) : String(Double(Int(ms * 100)) / 100)
     }
+}
+
+/// What a span records of a failed query: its code and kind, never the message (which may quote a value).
+struct SpanQueryError: Error, CustomStringConvertible {
+    var code: String
+    var kind: String
+    var description: String { "\(kind) \(code)" }
 }

@@ -69,10 +69,18 @@ extension Array: DatabaseValueRepresentable where Element == UInt8 {
 extension Date: DatabaseValueRepresentable {
     /// UTC text with milliseconds and an explicit offset, `2024-07-01 09:30:00.000+00:00`:
     /// SQLite's date functions read it, and PostgreSQL's `timestamptz` gets the exact instant.
+    /// `±infinity` for infinite dates (PostgreSQL reads them), NULL for NaN; years before 1 and
+    /// after 9999 print as PostgreSQL reads them (`0044-03-15 ... BC`, `10000-01-01 ...`), which
+    /// SQLite's date functions do not.
     public var databaseValue: Value {
-        let milliseconds = (timeIntervalSince1970 * 1000).rounded(.down)
-        var seconds = Int64(milliseconds / 1000)
-        var millis = Int64(milliseconds) - seconds * 1000
+        let interval = timeIntervalSince1970
+        if interval.isNaN { return .null }
+        // Beyond about ±292 million years the milliseconds overflow Int64: PostgreSQL's infinities.
+        guard interval.isFinite, abs(interval) < 9e12 else { return .text(interval > 0 ? "infinity" : "-infinity") }
+        // To the nearest millisecond: `.123` is stored a hair below, and must not print as `.122`.
+        let total = Int64((interval * 1000).rounded())
+        var seconds = total / 1000
+        var millis = total - seconds * 1000
         if millis < 0 {
             millis += 1000
             seconds -= 1
@@ -88,8 +96,9 @@ extension Date: DatabaseValueRepresentable {
             let text = String(n)
             return String(repeating: "0", count: max(0, width - text.count)) + text
         }
-        return .text("\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2)) \(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):"
-            + "\(pad(secondOfDay % 60, 2)).\(pad(millis, 3))+00:00")
+        let era = year <= 0 ? " BC" : ""  // astronomical year 0 is 1 BC
+        return .text("\(pad(year <= 0 ? 1 - year : year, 4))-\(pad(month, 2))-\(pad(day, 2)) \(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):"
+            + "\(pad(secondOfDay % 60, 2)).\(pad(millis, 3))+00:00" + era)
     }
 
     /// Year, month and day of the proleptic Gregorian calendar (Howard Hinnant's `civil_from_days`).

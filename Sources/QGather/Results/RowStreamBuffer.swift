@@ -83,7 +83,7 @@ final class RowStreamBuffer: RowStreamSink, Sendable {
         while true {
             enum Step { case batch(Batch), end(QueryError?), wait }
             let step: Step = state.withLock { s in
-                if !s.ready.isEmpty {
+                if !s.ready.isEmpty, !s.stopped {
                     let batch = s.ready.removeFirst()
                     if let producer = s.producer, s.ready.count < capacity {
                         s.producer = nil
@@ -91,8 +91,9 @@ final class RowStreamBuffer: RowStreamSink, Sendable {
                     }
                     return .batch(batch)
                 }
-                if let end = s.end { return .end(end) }
+                // Stopped (its rows dropped) beats a normal end: a cancelled loop never ends as if complete.
                 if s.stopped { return .end(.cancelled()) }
+                if let end = s.end { return .end(end) }
                 return .wait
             }
             switch step {

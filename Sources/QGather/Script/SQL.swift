@@ -98,12 +98,15 @@ public struct SQL: Sendable, Hashable, ExpressibleByStringInterpolation, CustomS
         var sql = ""
         var parameters = named
         var generated: [String] = []
+        var number = 0
         for piece in pieces {
             switch piece {
             case .text(let text):
                 sql += text
             case .value(let value):
-                let name = "_p\(generated.count + 1)"
+                number += 1
+                while named["_p\(number)"] != nil { number += 1 }  // a name of the caller's own stays theirs
+                let name = "_p\(number)"
                 generated.append(name)
                 parameters[name] = value
                 sql += ":" + name
@@ -118,6 +121,11 @@ public struct SQL: Sendable, Hashable, ExpressibleByStringInterpolation, CustomS
     func query(dialect: SQLDialect, name: String?, file: String, line: Int) throws(QueryError) -> Query {
         let (text, parameters, generated) = render()
         var query = Query(text, name: name ?? "query", parameters: parameters, file: file, line: line)
+        if dialect == .postgres, let nul = generated.firstIndex(where: { parameters[$0]?.containsNUL == true }) {
+            query.parameters = [:]
+            throw QueryError(kind: .database, code: "22021",
+                             message: "interpolated value \(nul + 1) contains a NUL character, which PostgreSQL text cannot hold", query: query)
+        }
         if !generated.isEmpty {
             let found = Set(SQLPlaceholder.find(in: text, dialect: dialect).map(\.name))
             if let lost = generated.firstIndex(where: { !found.contains($0) }) {
@@ -128,5 +136,15 @@ public struct SQL: Sendable, Hashable, ExpressibleByStringInterpolation, CustomS
             }
         }
         return query
+    }
+}
+
+extension Value {
+    /// Text holding a NUL character, which libpq's C strings would cut short.
+    var containsNUL: Bool {
+        switch self {
+        case .text(let s), .json(let s), .decimal(let s): return s.utf8.contains(0)
+        default: return false
+        }
     }
 }

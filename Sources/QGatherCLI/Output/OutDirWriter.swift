@@ -50,7 +50,15 @@ struct OutDirWriter: OutcomeSink {
     /// and `.` replaced by `_` (and no leading dot), then the extension. A name already taken
     /// (or `summary.json`) gets `_2`, `_3`, ... appended.
     static func fileNames(for batch: Batch, extension ext: String) -> [String] {
-        var taken: Set<String> = [summaryName]
+        // macOS's file systems fold case (and Unicode normalisation): `Totals.csv` would overwrite `totals.csv`.
+        func key(_ name: String) -> String {
+            #if canImport(Darwin)
+            name.precomposedStringWithCanonicalMapping.lowercased()
+            #else
+            name
+            #endif
+        }
+        var taken: Set<String> = [key(summaryName)]
         return batch.queries.map { query in
             var stem = String(String.UnicodeScalarView(query.name.unicodeScalars.map { scalar in
                 scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "_-.".unicodeScalars.contains(scalar) ? scalar : "_"
@@ -59,11 +67,11 @@ struct OutDirWriter: OutcomeSink {
             if stem.isEmpty { stem = "q\(query.index + 1)" }
             var name = stem + "." + ext
             var suffix = 2
-            while taken.contains(name) {
+            while taken.contains(key(name)) {
                 name = "\(stem)_\(suffix).\(ext)"
                 suffix += 1
             }
-            taken.insert(name)
+            taken.insert(key(name))
             return name
         }
     }

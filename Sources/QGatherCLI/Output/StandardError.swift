@@ -4,7 +4,8 @@ import Foundation
 enum StandardError {
     /// Writes `line` and a newline to stderr.
     static func print(_ line: String) {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        // A failed write (stderr closed, EPIPE) is dropped: there is nowhere left to report it.
+        try? FileHandle.standardError.write(contentsOf: Data((line + "\n").utf8))
     }
 
     /// Writes `qgather: message`.

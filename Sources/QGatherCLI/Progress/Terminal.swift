@@ -30,7 +30,7 @@ struct Terminal: Sendable {
         #if os(Linux)
         let request = UInt(TIOCGWINSZ)
         #else
-        let request: UInt = 0x4008_7468  // Darwin's TIOCGWINSZ, _IOR('t', 104, struct winsize): a macro Swift cannot import
+        let request: UInt = 0x4008_7468  // Darwin's TIOCGWINSZ, _IOR('t', 104, struct winsize)
         #endif
         if ioctl(descriptor, request, &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
         return environment["COLUMNS"].flatMap { Int($0) }.flatMap { $0 > 0 ? $0 : nil } ?? 80

@@ -15,7 +15,12 @@ enum StdoutWatcher {
         let type = status.st_mode & S_IFMT
         guard type == S_IFIFO || type == S_IFSOCK else { return }
         let thread = Thread {
-            var entry = pollfd(fd: 1, events: 0, revents: 0)  // POLLERR and POLLHUP are always reported
+            #if canImport(Darwin)
+            let events = Int16(POLLHUP)  // Darwin's poll watches a descriptor only for the events asked for
+            #else
+            let events: Int16 = 0  // Linux always reports POLLERR and POLLHUP
+            #endif
+            var entry = pollfd(fd: 1, events: events, revents: 0)
             while true {
                 let ready = poll(&entry, 1, -1)
                 if ready < 0 && errno == EINTR { continue }

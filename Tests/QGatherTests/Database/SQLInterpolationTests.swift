@@ -96,3 +96,31 @@ import Testing
         }
     }
 }
+
+/// Values that are easy to get wrong when bound.
+@Suite struct SQLValueEdgeTests {
+    @Test func datesKeepTheirMillisecondAndEra() {
+        #expect(Date(timeIntervalSince1970: 1_719_826_200.123).databaseValue == .text("2024-07-01 09:30:00.123+00:00"))
+        #expect(Date(timeIntervalSince1970: -0.001).databaseValue == .text("1969-12-31 23:59:59.999+00:00"))
+        // 15 March 44 BC (proleptic Gregorian: astronomical year -43), the epoch PostgreSQL gives for it.
+        #expect(Date(timeIntervalSince1970: -63_517_824_000).databaseValue == .text("0044-03-15 00:00:00.000+00:00 BC"))
+        #expect(Date.distantFuture.databaseValue == .text("4001-01-01 00:00:00.000+00:00"))
+        #expect(Date(timeIntervalSince1970: .infinity).databaseValue == .text("infinity"))
+        #expect(Date(timeIntervalSince1970: .nan).databaseValue == .null)
+    }
+
+    @Test func aNulCharacterIsRefusedOnPostgresRatherThanCut() async throws {
+        let db = try Database.postgres(try TestDatabases.postgresConninfo(), configuration: .init(maxConnections: 1))
+        let error = await #expect(throws: QueryError.self) { try await db.execute("SELECT \("admin\u{0}x") AS v") }
+        #expect(error?.code == "22021")
+        await db.close()
+    }
+
+    @Test func aCallersOwnUnderscorePNameKeepsItsValue() async throws {
+        let db = Database.sqlite(":memory:")
+        let sql = SQL(sql: "SELECT :_p1 AS mine, ", parameters: ["_p1": "theirs"]) + "\(7) AS first, \(8) AS second"
+        let row = try await db.execute(sql)
+        #expect(row.rows == [[.text("theirs"), .integer(7), .integer(8)]])
+        await db.close()
+    }
+}

@@ -159,3 +159,67 @@ import Testing
         await db.close()
     }
 }
+
+/// What the review of `withTransaction` found: failures that must be loud, never a quiet commit or a hang.
+@Suite struct TransactionSafetyTests {
+    @Test func postgresRefusesToCommitATransactionWhoseStatementFailed() async throws {
+        let table = TestDatabases.uniqueTable("txf")
+        let db = try Database.postgres(try TestDatabases.postgresConninfo(), configuration: .init(maxConnections: 1))
+        try await db.execute("CREATE TABLE \(identifier: table) (n integer PRIMARY KEY)")
+        let error = await #expect(throws: QueryError.self) {
+            try await db.withTransaction { tx in
+                try await tx.execute("INSERT INTO \(identifier: table) VALUES (1)")
+                // Caught and ignored: the server has failed the transaction all the same.
+                _ = try? await tx.execute("INSERT INTO \(identifier: table) VALUES (1)")
+            }
+        }
+        #expect(error?.code == .inFailedSQLTransaction)
+        #expect(try await db.execute("SELECT count(*) FROM \(identifier: table)").value(Int.self, row: 0, column: 0) == 0)
+        try await db.execute("DROP TABLE \(identifier: table)")
+        await db.close()
+    }
+
+    @Test func aStatementInsideARowsLoopOnTheSameConnectionFailsInsteadOfHanging() async throws {
+        let lite = Database.sqlite(":memory:", configuration: .init(maxConnections: 1))
+        let pg = try Database.postgres(try TestDatabases.postgresConninfo(), configuration: .init(maxConnections: 1))
+        let cases: [(Database, SQL)] = [
+            (lite, "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 100000) SELECT x FROM c"),
+            (pg, "SELECT x FROM generate_series(1, 100000) AS x"),
+        ]
+        for (db, big) in cases {
+            let error = await #expect(throws: QueryError.self) {
+                try await db.withConnection { connection in
+                    for try await _ in connection.rows(big) {
+                        try await connection.execute("SELECT 1")
+                    }
+                }
+            }
+            #expect(error?.message.contains("rows(_:) loop on this connection is still reading") == true)
+            #expect(try await db.execute("SELECT 2").value(Int.self, row: 0, column: 0) == 2)
+            await db.close()
+        }
+    }
+
+    @Test func aConnectionUsedAfterItsClosureReturnedIsRefused() async throws {
+        let db = Database.sqlite(":memory:", configuration: .init(maxConnections: 1))
+        let escaped = try await db.withConnection { $0 }
+        let error = await #expect(throws: QueryError.self) { try await escaped.execute("SELECT 1") }
+        #expect(error?.message.contains("used after its withConnection or withTransaction closure returned") == true)
+        await db.close()
+    }
+
+    @Test func aReadOnlyPostgresDatabaseStaysReadOnlyInsideATransaction() async throws {
+        let table = TestDatabases.uniqueTable("txro")
+        let admin = try Database.postgres(try TestDatabases.postgresConninfo(), configuration: .init(maxConnections: 1))
+        try await admin.execute("CREATE TABLE \(identifier: table) (n integer)")
+        let reader = try Database.postgres(try TestDatabases.postgresConninfo(), configuration: .init(maxConnections: 1, readOnly: true))
+        let error = await #expect(throws: QueryError.self) {
+            try await reader.withTransaction { tx in try await tx.execute("INSERT INTO \(identifier: table) VALUES (1)") }
+        }
+        #expect(error?.code == .readOnlySQLTransaction)
+        #expect(try await admin.execute("SELECT count(*) FROM \(identifier: table)").value(Int.self, row: 0, column: 0) == 0)
+        try await admin.execute("DROP TABLE \(identifier: table)")
+        await reader.close()
+        await admin.close()
+    }
+}

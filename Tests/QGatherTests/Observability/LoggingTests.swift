@@ -42,6 +42,15 @@ import Testing
         #expect(!log.all.contains { $0.allText.contains("a bound value") })
     }
 
+    @Test func aDatabaseMessageQuotingABoundValueStaysAtTraceLevel() async throws {
+        let log = LogRecorder()
+        let db = try Database.postgres(try TestDatabases.postgresConninfo(), configuration: .init(maxConnections: 1, logger: log.logger(level: .debug)))
+        await #expect(throws: QueryError.self) { try await db.execute("SELECT \("hunter2")::int") }
+        await db.close()
+        #expect(log.entries("query finished").first?.metadata["error.type"] == "22P02")
+        #expect(!log.all.contains { $0.allText.contains("hunter2") })
+    }
+
     @Test func failFastCancelsAndRetriesAreLogged() async throws {
         let log = LogRecorder()
         let db = Database.sqlite(":memory:", configuration: .init(maxConnections: 2, logger: log.logger()))

@@ -79,6 +79,11 @@ final class PostgresConnection: DatabaseConnection {
                 return .failure(QueryError(kind: .database, code: .noActiveSQLTransaction,
                                            message: "the transaction has ended (a COMMIT or ROLLBACK in it); this statement did not run"))
             }
+            // The server would refuse any statement but answer COMMIT with ROLLBACK, as a success.
+            if requireOpen && PQtransactionStatus(handle.connection) == PQTRANS_INERROR {
+                return .failure(QueryError(kind: .database, code: .inFailedSQLTransaction,
+                                           message: "the transaction failed earlier (a statement in it failed or was cancelled); it is rolled back and \(query.name) did not run"))
+            }
             return runOnThread(query, control: control, channel: channel, holdTransaction: true)
         }
     }
