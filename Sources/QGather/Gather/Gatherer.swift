@@ -35,34 +35,28 @@ package struct Gatherer: Sendable {
     /// they are read (its outcome then holds only the rows not streamed, `streamedRowCount` counts
     /// the others); later queries keep theirs until their turn.
     package func outcomes(_ batch: Batch, streamingRowsTo sink: (any RowStreamSink)? = nil) -> OutcomeStream {
-        let channels = Self.channels(for: batch, streaming: sink != nil)
+        let channels = RowChannels(sink: sink, headFirst: false)  // the consumer's first `next()` lets query 0 stream
         // A pipeline delivers up to its depth of outcomes at once: room for them keeps the
         // connections busy while the reader catches up. Delivery through the stream is
         // asynchronous: the consumer's iterator hands each query's rows to the sink once the
         // consumer has taken every earlier outcome.
-        return .producing(capacity: options.jobs + (pool.driver.supportsPipelining ? PipelinePlanner.maxDepth : 0), channels: channels, sink: sink) { deliver in
-            await run(batch, channels: channels, attachNext: nil) { ready in await deliver(ready) }
+        return .producing(capacity: options.jobs + (pool.driver.supportsPipelining ? PipelinePlanner.maxDepth : 0), channels: channels) { deliver in
+            await run(batch, channels: channels, attachNext: false) { ready in await deliver(ready) }
         }
-    }
-
-    static func channels(for batch: Batch, streaming: Bool) -> [RowChannel?] {
-        // A check's rows wait for its verdict: they never stream.
-        batch.queries.map { streaming && $0.expectation == nil ? RowChannel(query: $0) : nil }
     }
 
     /// Runs `batch`, calling `deliver` with each outcome in input order as soon as it is known.
     package func run(_ batch: Batch, streamingRowsTo sink: (any RowStreamSink)? = nil, deliver: (QueryOutcome) async -> Void) async {
-        let channels = Self.channels(for: batch, streaming: sink != nil)
-        let attach: ((Int) -> Void)? = sink.map { sink in { index in channels[index]?.attach(sink) } }
-        attach?(0)
-        await run(batch, channels: channels, attachNext: attach) { ready in
+        let channels = RowChannels(sink: sink, headFirst: true)
+        await run(batch, channels: channels, attachNext: true) { ready in
             for outcome in ready { await deliver(outcome) }
         }
     }
 
-    /// The core: `deliver` gets the outcomes that became ready together, in input order;
-    /// `attachNext(i)` is called once outcome *i − 1* has been delivered (synchronously).
-    private func run(_ batch: Batch, channels: [RowChannel?], attachNext: ((Int) -> Void)?, deliver: ([QueryOutcome]) async -> Void) async {
+    /// The core: `deliver` gets the outcomes that became ready together, in input order. With
+    /// `attachNext`, query *i* becomes the head of `channels` once outcome *i − 1* has been
+    /// delivered (synchronously); otherwise the stream's consumer advances them.
+    private func run(_ batch: Batch, channels: RowChannels, attachNext: Bool, deliver: ([QueryOutcome]) async -> Void) async {
         guard !batch.queries.isEmpty else { return }
         let instruments = pool.instruments
         await instruments.withBatchSpan(count: batch.count) {
@@ -71,7 +65,7 @@ package struct Gatherer: Sendable {
     }
 
     /// `run`, inside the batch's span.
-    private func runTraced(_ batch: Batch, channels: [RowChannel?], attachNext: ((Int) -> Void)?, instruments: DatabaseInstruments,
+    private func runTraced(_ batch: Batch, channels: RowChannels, attachNext: Bool, instruments: DatabaseInstruments,
                            deliver: ([QueryOutcome]) async -> Void) async {
         let queries = batch.queries
         let session: QuerySession
@@ -110,11 +104,11 @@ package struct Gatherer: Sendable {
                 nextToStart = run.upperBound
                 if run.count == 1 {
                     let query = startOrder[run.lowerBound]
-                    let channel = channels[query.index]
+                    let channel = channels.channel(for: query)
                     group.addTask { [await runWithRetries(query, channel: channel, pool: pool, batchStart: batchStart, clock: clock)] }
                 } else {
                     let runQueries = Array(startOrder[run])
-                    let runChannels = runQueries.map { channels[$0.index] }
+                    let runChannels = runQueries.map { channels.channel(for: $0) }
                     group.addTask { await runPipelined(runQueries, channels: runChannels, pool: pool, batchStart: batchStart, clock: clock) }
                 }
             }
@@ -144,7 +138,7 @@ package struct Gatherer: Sendable {
                 if !ready.isEmpty {
                     await deliver(ready)
                     // The next query is now at the head of the output order: its rows may stream.
-                    if nextToDeliver < queries.count { attachNext?(nextToDeliver) }
+                    if attachNext && nextToDeliver < queries.count { channels.advance(to: nextToDeliver) }
                 }
             }
         }

@@ -7,8 +7,7 @@ public struct OutcomeStream: AsyncSequence, Sendable {
     let stream: AsyncStream<[QueryOutcome]>
     let task: Task<Void, Never>
     let window: DeliveryWindow
-    let channels: [RowChannel?]
-    let sink: (any RowStreamSink)?
+    let channels: RowChannels?
 
     /// Cancels the batch: every unfinished query is interrupted in the database. The sequence
     /// still delivers every outcome (the stopped ones as cancelled) and then ends.
@@ -18,15 +17,14 @@ public struct OutcomeStream: AsyncSequence, Sendable {
 
     /// Creates the iterator.
     public func makeAsyncIterator() -> Iterator {
-        Iterator(base: stream.makeAsyncIterator(), window: window, channels: channels, sink: sink)
+        Iterator(base: stream.makeAsyncIterator(), window: window, channels: channels)
     }
 
     /// Yields outcomes in input order; asking for the next one lets that query's rows stream.
     public struct Iterator: AsyncIteratorProtocol {
         var base: AsyncStream<[QueryOutcome]>.Iterator
         let window: DeliveryWindow
-        let channels: [RowChannel?]
-        let sink: (any RowStreamSink)?
+        let channels: RowChannels?
         var nextIndex = 0
         var received: [QueryOutcome] = []
         var receivedHead = 0
@@ -40,7 +38,7 @@ public struct OutcomeStream: AsyncSequence, Sendable {
         /// consumer isolated to an actor then never hops off it between outcomes).
         public mutating func next(isolation actor: isolated (any Actor)?) async -> QueryOutcome? {
             // The consumer has finished with every earlier outcome: this query may now stream.
-            if let sink, nextIndex < channels.count { channels[nextIndex]?.attach(sink) }
+            channels?.advance(to: nextIndex)
             if receivedHead == received.count {
                 guard let group = await base.next(isolation: actor) else { return nil }
                 received = group
@@ -63,7 +61,7 @@ extension OutcomeStream {
     /// The outcomes `produce` delivers, in a task of its own, as a stream that runs at most
     /// `capacity` outcomes ahead of its consumer (`DeliveryWindow`). Dropping or cancelling the
     /// stream cancels the task.
-    static func producing(capacity: Int, channels: [RowChannel?] = [], sink: (any RowStreamSink)? = nil,
+    static func producing(capacity: Int, channels: RowChannels? = nil,
                           _ produce: @escaping @Sendable (_ deliver: @escaping @Sendable ([QueryOutcome]) async -> Void) async -> Void) -> OutcomeStream {
         let (stream, continuation) = AsyncStream.makeStream(of: [QueryOutcome].self)
         let window = DeliveryWindow(capacity: capacity)
@@ -78,6 +76,6 @@ extension OutcomeStream {
             task.cancel()
             window.close()
         }
-        return OutcomeStream(stream: stream, task: task, window: window, channels: channels, sink: sink)
+        return OutcomeStream(stream: stream, task: task, window: window, channels: channels)
     }
 }

@@ -1,24 +1,79 @@
 /// One statement of a batch, with where it came from.
+///
+/// Stored compactly, since a generated batch holds millions: a statement split from a file keeps
+/// its SQL as a range of the file's bytes (shared by every statement of the file), and the
+/// rarely set `expectation` and `timeout` live in one optional box.
 public struct Query: Sendable, Hashable {
     /// Position in the batch, from 0.
     public var index: Int
     /// The name from a `-- name: ...` comment above the statement, else `q1`, `q2`, ... by position.
     public var name: String
-    /// The statement's SQL, without the terminating `;`.
-    public var sql: String
     /// The file the statement came from (`-` for standard input, `<inline>` for library queries).
     public var file: String
-    /// The 1-based line of the statement's first character in `file`.
-    public var line: Int
-    /// The 1-based column of the statement's first character in `file`.
-    public var column: Int
+    private var position: (line: UInt32, column: UInt32)
     /// Values for the statement's `:name` placeholders, bound by the driver (never interpolated).
     public var parameters: [String: Value]
+    private var text: Text
+    private var extras: Extras?
+
+    /// The SQL's storage: a string of its own, or a range of a script's bytes.
+    private enum Text: Sendable {
+        case owned(String)
+        case slice([UInt8], start: UInt32, end: UInt32)
+
+        var string: String {
+            switch self {
+            case .owned(let sql): return sql
+            case .slice(let bytes, let start, let end): return String(decoding: bytes[Int(start)..<Int(end)], as: UTF8.self)
+            }
+        }
+    }
+
+    /// What few queries carry, boxed so that the rest do not pay for it.
+    private final class Extras: Sendable {
+        let expectation: Expectation?
+        let timeout: Duration?
+
+        init(expectation: Expectation?, timeout: Duration?) {
+            self.expectation = expectation
+            self.timeout = timeout
+        }
+    }
+
+    /// The statement's SQL, without the terminating `;`.
+    public var sql: String {
+        get { text.string }
+        set { text = .owned(newValue) }
+    }
+
+    /// The 1-based line of the statement's first character in `file`.
+    public var line: Int {
+        get { Int(position.line) }
+        set { position.line = UInt32(clamping: newValue) }
+    }
+
+    /// The 1-based column of the statement's first character in `file`.
+    public var column: Int {
+        get { Int(position.column) }
+        set { position.column = UInt32(clamping: newValue) }
+    }
+
     /// What the query must return to pass as a check (`-- expect:` above it), if anything.
-    public var expectation: Expectation?
+    public var expectation: Expectation? {
+        get { extras?.expectation }
+        set { setExtras(expectation: newValue, timeout: timeout) }
+    }
+
     /// Interrupts this query once it has run this long (`-- timeout:` above it), instead of
     /// `GatherOptions.timeout`.
-    public var timeout: Duration?
+    public var timeout: Duration? {
+        get { extras?.timeout }
+        set { setExtras(expectation: expectation, timeout: newValue) }
+    }
+
+    private mutating func setExtras(expectation: Expectation?, timeout: Duration?) {
+        extras = expectation == nil && timeout == nil ? nil : Extras(expectation: expectation, timeout: timeout)
+    }
 
     /// Creates a query. Library users usually pass just the SQL (and a name).
     public init(_ sql: String, name: String? = nil, parameters: [String: Value] = [:], index: Int = 0, file: String = "<inline>",
@@ -26,10 +81,38 @@ public struct Query: Sendable, Hashable {
         self.index = index
         self.parameters = parameters
         self.name = name ?? "q\(index + 1)"
-        self.sql = sql
+        self.text = .owned(sql)
         self.file = file
-        self.line = line
-        self.column = column
+        self.position = (UInt32(clamping: line), UInt32(clamping: column))
+    }
+
+    /// A query whose SQL is `bytes[range]` of a script, without copying it.
+    init(bytes: [UInt8], range: Range<Int>, name: String, index: Int, file: String, line: Int, column: Int) {
+        self.index = index
+        self.parameters = [:]
+        self.name = name
+        self.text = .slice(bytes, start: UInt32(range.lowerBound), end: UInt32(range.upperBound))
+        self.file = file
+        self.position = (UInt32(clamping: line), UInt32(clamping: column))
+    }
+
+    /// Queries are equal when every property is (the SQL compared as text, however it is stored).
+    public static func == (lhs: Query, rhs: Query) -> Bool {
+        lhs.index == rhs.index && lhs.name == rhs.name && lhs.file == rhs.file && lhs.position == rhs.position
+            && lhs.parameters == rhs.parameters && lhs.expectation == rhs.expectation && lhs.timeout == rhs.timeout && lhs.sql == rhs.sql
+    }
+
+    /// Hashes every property, the SQL as text.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(index)
+        hasher.combine(name)
+        hasher.combine(sql)
+        hasher.combine(file)
+        hasher.combine(position.line)
+        hasher.combine(position.column)
+        hasher.combine(parameters)
+        hasher.combine(expectation)
+        hasher.combine(timeout)
     }
 
     /// Maps a UTF-8 byte offset inside `sql` to a line and column of the file.

@@ -26,7 +26,9 @@ public enum ScriptLoader {
         var strings = StringSyntax(standardConformingStrings: standardConformingStrings, onReset: standardConformingStringsOnReset)
         let splitter = ScriptSplitter(dialect: dialect)
         for (path, text) in scripts {
-            queries += try splitter.split(text, file: path, firstIndex: queries.count, strings: &strings)
+            let split = try splitter.split(text, file: path, firstIndex: queries.count, strings: &strings)
+            // One script (the usual case) is taken as it is: no second copy of a huge batch.
+            if queries.isEmpty { queries = split } else { queries += split }
         }
         return Batch(numbered: queries)  // the splitter numbered them across files
     }

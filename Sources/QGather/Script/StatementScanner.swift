@@ -62,8 +62,9 @@ struct StatementScanner {
             guard let start = statement.start else { return }
             let (line, column) = statementLocation(of: start)
             let index = firstIndex + result.count
-            let sql = String(decoding: bytes[start..<end], as: UTF8.self)
-            var query = Query(sql, name: statement.name ?? "q\(index + 1)", index: index, file: file, line: line, column: column)
+            // The SQL stays in the script's bytes (shared by every statement), not a String each.
+            var query = Query(bytes: bytes, range: start..<end, name: statement.name ?? "q\(index + 1)", index: index, file: file, line: line,
+                              column: column)
             query.expectation = statement.expectation
             query.timeout = statement.timeout
             result.append(query)
