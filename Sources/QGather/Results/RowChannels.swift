@@ -39,8 +39,10 @@ package final class RowChannels: Sendable {
         guard let sink else { return }
         let channel: RowChannel? = state.withLock { s in
             guard index > s.head else { return nil }
+            // Heads advance one by one (or a group at a time): removing by key costs no copy of
+            // the table, as iterating its keys while removing would.
+            for delivered in max(0, s.head)..<index { s.open.removeValue(forKey: delivered) }
             s.head = index
-            for key in s.open.keys where key < index { s.open.removeValue(forKey: key) }
             return s.open[index]
         }
         channel?.attach(sink)

@@ -132,6 +132,7 @@ struct RunCommand: AsyncParsableCommand {
             scheduled.startOrder = history.order
             printer.scheduleNote = history.note
             printer.recordDurations = { history.record($0) }
+            printer.keepsDuration = { history.worthRecording(index: $0, duration: $1) }
         }
         let status = await printer.run(batch, on: database, options: scheduled, into: sink)
         await database.close()

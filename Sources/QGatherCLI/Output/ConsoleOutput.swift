@@ -108,7 +108,8 @@ actor ConsoleOutput {
     /// Writes every outcome of `stream` as it arrives, in order, and counts them. The loop runs
     /// on this actor's executor, so outcomes that are already waiting are written one after the
     /// other with no hop between threads, and output is flushed only when none is waiting.
-    func deliverAll(_ stream: OutcomeStream, keepTimings: Bool, keepDurations: Bool = false) async -> DeliveryTally {
+    /// `keepDuration` says which succeeded queries' durations to keep for the history.
+    func deliverAll(_ stream: OutcomeStream, keepTimings: Bool, keepDuration: (@Sendable (Int, Duration) -> Bool)? = nil) async -> DeliveryTally {
         cancelBatch = { stream.cancel() }
         if outputFailure != nil { stream.cancel() }
         var tally = DeliveryTally()
@@ -116,7 +117,9 @@ actor ConsoleOutput {
         while let outcome = await outcomes.next(isolation: self) {
             deliver(outcome, flush: !outcomes.hasReadyOutcome)
             tally.add(outcome, keepTimings: keepTimings)
-            if keepDurations, outcome.status == .ok, let duration = outcome.duration { tally.durations.append((outcome.query.index, duration)) }
+            if let keepDuration, outcome.status == .ok, let duration = outcome.duration, keepDuration(outcome.query.index, duration) {
+                tally.durations.append((outcome.query.index, duration))
+            }
         }
         return tally
     }

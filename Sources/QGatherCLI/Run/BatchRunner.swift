@@ -15,6 +15,8 @@ struct BatchRunner {
     var scheduleNote: String?
     /// Given how long each query that succeeded ran, by index (for the duration history).
     var recordDurations: (@Sendable ([(index: Int, duration: Duration)]) -> Void)?
+    /// Which durations `recordDurations` wants (the others are not kept at all).
+    var keepsDuration: (@Sendable (Int, Duration) -> Bool)?
 
     /// Runs `batch` on `database`, writing the outcomes to `sink` (stdout or `--out-dir`), and
     /// returns the exit status.
@@ -48,7 +50,7 @@ struct BatchRunner {
         let reporter = tracker.map { ProgressReporter(tracker: $0, console: console) }
 
         await console.begin()
-        let tally = await console.deliverAll(stream, keepTimings: timing || timingJSON != nil, keepDurations: recordDurations != nil)
+        let tally = await console.deliverAll(stream, keepTimings: timing || timingJSON != nil, keepDuration: recordDurations == nil ? nil : keepsDuration ?? { _, _ in true })
         if let recordDurations {
             // A file write: on the console's own queue, not the cooperative pool.
             let durations = tally.durations

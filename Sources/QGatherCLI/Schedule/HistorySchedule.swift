@@ -11,6 +11,8 @@ final class HistorySchedule: Sendable {
     let order: [Int]?
     /// What `--timing` says of the order.
     let note: String
+    /// The file was damaged: it is written anew even when no duration is worth recording.
+    private let startsOver: Bool
 
     /// The schedule of `queries` on `target`; a damaged history is said on stderr and ignored.
     init(target: TargetOptions.Target, queries: [Query]) {
@@ -21,6 +23,7 @@ final class HistorySchedule: Sendable {
         }
         let (history, warning) = DurationHistory.load(from: DurationHistory.defaultURL())
         if let warning { StandardError.fail(warning) }
+        startsOver = warning != nil
         let keys = queries.map { DurationHistory.key(sql: $0.sql, target: identity) }
         let planned = StartSchedule.longestFirst(queries) { history.expected(keys[$0.index]) }
         self.history = Mutex(history)
@@ -30,9 +33,16 @@ final class HistorySchedule: Sendable {
             ?? "order: file order (no query took 10 ms or more in an earlier run)"
     }
 
+    /// Whether a duration changes what the history says: a long one (it may move its query
+    /// forward next time), or one the history holds already (it may move it back). The others
+    /// are not kept, so a batch of millions of quick queries adds nothing per query.
+    func worthRecording(index: Int, duration: Duration) -> Bool {
+        duration >= StartSchedule.longQuery || history.withLock { $0.expected(keys[index]) != nil }
+    }
+
     /// Records the run's durations and saves the history (a failure to save is a warning).
     func record(_ durations: [(index: Int, duration: Duration)]) {
-        guard !durations.isEmpty else { return }
+        guard !durations.isEmpty || startsOver else { return }
         let warning = history.withLock { history in
             for (index, duration) in durations { history.record(keys[index], duration) }
             return history.save()

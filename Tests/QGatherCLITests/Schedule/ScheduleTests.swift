@@ -35,7 +35,9 @@ import Testing
         let starts = (json["queries"] as! [[String: Any]]).map { $0["start_ms"] as! Double }
         #expect(starts[3] < starts[0], "the long query started after the first: \(starts)")
         let history = try String(contentsOfFile: dir.path("cache/qgather/durations"), encoding: .utf8)
-        #expect(history.split(separator: "\n").count == 4)
+        // Only the long query is worth remembering: quick ones never move (and a batch of
+        // millions of them must not cost memory per query).
+        #expect(history.split(separator: "\n").count == 1)
         #expect(!history.contains("SELECT") && !history.contains("1500000"), "the history holds SQL: \(history)")
         let fileOrder = try await CLIRunner.runOffPool(arguments + ["--schedule", "file-order"], environment: environment)
         let json2 = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.path("t.json")))) as! [String: Any]
@@ -56,6 +58,6 @@ import Testing
         #expect(result.stderr == "qgather: warning: \(dir.path("cache/qgather/durations")): the duration history is damaged; it starts over\n")
         #expect(result.stdout == "1\n1\n")
         let rewritten = try String(contentsOfFile: dir.path("cache/qgather/durations"), encoding: .utf8)
-        #expect(rewritten.split(separator: "\n").count == 1 && !rewritten.contains("not a history"))
+        #expect(!rewritten.contains("not a history"))
     }
 }
