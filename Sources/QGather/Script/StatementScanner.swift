@@ -54,6 +54,10 @@ struct StatementScanner {
 
     mutating func statements(firstIndex: Int) throws(ScriptError) -> [Query] {
         var result: [Query] = []
+        // Room for one statement per `;` up front: growing by doubling held the old and the new
+        // array at once, about twice a generated batch's size at the peak. Capacity not used
+        // (semicolons inside strings) is address space only: its pages are never touched.
+        result.reserveCapacity(Self.semicolons(in: bytes) + 1)
         var current = Statement()
         var lastSignificantEnd = 0
 
@@ -234,5 +238,14 @@ struct StatementScanner {
             i += 1
         }
         return column
+    }
+
+    /// How many `;` bytes `bytes` holds.
+    static func semicolons(in bytes: [UInt8]) -> Int {
+        bytes.withUnsafeBufferPointer { buffer in
+            var count = 0
+            for byte in buffer where byte == UInt8(ascii: ";") { count += 1 }
+            return count
+        }
     }
 }
