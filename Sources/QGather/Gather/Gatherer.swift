@@ -96,7 +96,7 @@ package struct Gatherer: Sendable {
         var planner = PipelinePlanner(driver: pool.driver, options: options)
         // The order queries start in: `startOrder` (longest first, say), else input order.
         // Outcomes are still delivered in input order.
-        let startOrder = options.serial ? queries : options.startOrder.map { order in order.map { queries[$0] } } ?? queries
+        let startOrder = StartOrder(queries: queries, order: options.serial ? nil : options.startOrder)
         await withTaskGroup(of: [QueryOutcome].self) { group in
             var nextToStart = 0
             func startNext() {
@@ -299,3 +299,14 @@ package struct Gatherer: Sendable {
     }
 }
 
+
+/// The queries in the order they start: a view through `order` (indexes into `queries`), so a
+/// reordered batch of millions is not copied.
+struct StartOrder: RandomAccessCollection {
+    let queries: [Query]
+    let order: [Int]?
+
+    var startIndex: Int { 0 }
+    var endIndex: Int { queries.count }
+    subscript(position: Int) -> Query { queries[order?[position] ?? position] }
+}

@@ -39,7 +39,7 @@ struct PipelinePlanner {
 
     /// The queries to run next on one connection, starting at `start`: one, or a run of single
     /// read-only statements as long as the current depth and the share of `jobs` allow.
-    func nextRun(of queries: [Query], from start: Int, jobs: Int) -> Range<Int> {
+    func nextRun<Queries: RandomAccessCollection<Query>>(of queries: Queries, from start: Int, jobs: Int) -> Range<Int> where Queries.Index == Int {
         guard enabled else { return start..<start + 1 }
         let remaining = queries.count - start
         let share = (remaining + jobs - 1) / jobs
