@@ -8,7 +8,8 @@ import Testing
         #expect(quiet.status == 0)
         #expect(quiet.stderr.isEmpty)
 
-        let logged = try CLIRunner.run(["-c", "SELECT 1 AS a; SELECT * FROM nope", "--db", ":memory:", "--log-level", "debug"])
+        // --keep-going: under fail-fast the failing q2 may cancel q1 before it ends.
+        let logged = try CLIRunner.run(["-c", "SELECT 1 AS a; SELECT * FROM nope", "--db", ":memory:", "--keep-going", "--log-level", "debug"])
         #expect(logged.status == 1)
         #expect(logged.stdout.contains("(1 row)"))
         let lines = logged.stderr.split(separator: "\n").map(String.init)
