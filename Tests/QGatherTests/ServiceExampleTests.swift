@@ -6,8 +6,13 @@ import Testing
 @Suite struct ServiceExampleTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// Runs a program built next to the test bundle and returns its status and output.
-    static func run(_ program: String, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+    /// Runs a program built next to the test bundle, on a thread of its own, and returns its
+    /// status and output.
+    static func run(_ program: String, _ arguments: [String]) async throws -> (status: Int32, stdout: String, stderr: String) {
+        try await OffPool.run { try runBlocking(program, arguments) }
+    }
+
+    private static func runBlocking(_ program: String, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(program)
         process.arguments = arguments
@@ -29,14 +34,14 @@ import Testing
 
         """
 
-    @Test func theExampleRunsOnSQLite() throws {
-        let result = try Self.run("ServiceExample", [])
+    @Test func theExampleRunsOnSQLite() async throws {
+        let result = try await Self.run("ServiceExample", [])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout == Self.expected)
     }
 
-    @Test func theExampleRunsOnPostgres() throws {
-        let result = try Self.run("ServiceExample", [try TestDatabases.postgresConninfo()])
+    @Test func theExampleRunsOnPostgres() async throws {
+        let result = try await Self.run("ServiceExample", [try TestDatabases.postgresConninfo()])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout == Self.expected)
     }

@@ -33,7 +33,7 @@ struct PipelinePlanner {
     init(driver: any DatabaseDriver, options: GatherOptions) {
         enabled = driver.supportsPipelining && options.timeout == nil && options.retries == 0 && !options.serial
         dialect = driver.dialect
-        requestSize = (driver as? any PipelineCapableDriver).map { driver in { driver.pipelineRequestSize(of: $0) } } ?? { $0.sql.utf8.count }
+        requestSize = (driver as? any PipelineCapableDriver).map { driver in { driver.pipelineRequestSize(of: $0) } } ?? { $0.sqlByteCount }
         tuning = options.pipelineTuning
     }
 

@@ -46,13 +46,21 @@ public struct Query: Sendable, Hashable {
         set { text = .owned(newValue) }
     }
 
-    /// The 1-based line of the statement's first character in `file`.
+    /// The SQL's length in UTF-8 bytes, without making the string.
+    var sqlByteCount: Int {
+        switch text {
+        case .owned(let sql): return sql.utf8.count
+        case .slice(_, let start, let end): return Int(end - start)
+        }
+    }
+
+    /// The 1-based line of the statement's first character in `file` (kept as 32 bits: clamped to 0...4,294,967,295).
     public var line: Int {
         get { Int(position.line) }
         set { position.line = UInt32(clamping: newValue) }
     }
 
-    /// The 1-based column of the statement's first character in `file`.
+    /// The 1-based column of the statement's first character in `file` (clamped as `line`).
     public var column: Int {
         get { Int(position.column) }
         set { position.column = UInt32(clamping: newValue) }
@@ -86,12 +94,17 @@ public struct Query: Sendable, Hashable {
         self.position = (UInt32(clamping: line), UInt32(clamping: column))
     }
 
-    /// A query whose SQL is `bytes[range]` of a script, without copying it.
+    /// A query whose SQL is `bytes[range]` of a script, without copying it (past 4 GiB into a
+    /// script, where the bounds no longer fit, a copy).
     init(bytes: [UInt8], range: Range<Int>, name: String, index: Int, file: String, line: Int, column: Int) {
         self.index = index
         self.parameters = [:]
         self.name = name
-        self.text = .slice(bytes, start: UInt32(range.lowerBound), end: UInt32(range.upperBound))
+        if range.upperBound <= Int(UInt32.max) {
+            self.text = .slice(bytes, start: UInt32(range.lowerBound), end: UInt32(range.upperBound))
+        } else {
+            self.text = .owned(String(decoding: bytes[range], as: UTF8.self))
+        }
         self.file = file
         self.position = (UInt32(clamping: line), UInt32(clamping: column))
     }
@@ -129,5 +142,15 @@ public struct Query: Sendable, Hashable {
             }
         }
         return (line, column)
+    }
+}
+
+extension Query: CustomReflectable {
+    /// The properties as a reader knows them (the SQL as text), not the compact storage: a
+    /// statement's slice would otherwise show every byte of its script.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["index": index, "name": name, "sql": sql, "file": file, "line": line, "column": column,
+                                "parameters": parameters, "expectation": expectation as Any, "timeout": timeout as Any],
+               displayStyle: .struct)
     }
 }

@@ -54,10 +54,11 @@ struct StatementScanner {
 
     mutating func statements(firstIndex: Int) throws(ScriptError) -> [Query] {
         var result: [Query] = []
-        // Room for one statement per `;` up front: growing by doubling held the old and the new
-        // array at once, about twice a generated batch's size at the peak. Capacity not used
-        // (semicolons inside strings) is address space only: its pages are never touched.
-        result.reserveCapacity(Self.semicolons(in: bytes) + 1)
+        // A script (not one statement being classified): room for one statement per `;` up
+        // front, since growing by doubling held the old and the new array at once, about twice a
+        // generated batch's size at the peak. Capped at one per 8 bytes, so that semicolons
+        // inside a big data literal cannot ask for a huge allocation.
+        if bytes.count > 4096 { result.reserveCapacity(min(Self.semicolons(in: bytes), bytes.count / 8) + 1) }
         var current = Statement()
         var lastSignificantEnd = 0
 

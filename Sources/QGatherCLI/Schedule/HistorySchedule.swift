@@ -34,10 +34,11 @@ final class HistorySchedule: Sendable {
     }
 
     /// Whether a duration changes what the history says: a long one (it may move its query
-    /// forward next time), or one the history holds already (it may move it back). The others
-    /// are not kept, so a batch of millions of quick queries adds nothing per query.
+    /// forward next time), or a quick one of a statement the history holds as long (it moves it
+    /// back). The others are not kept, so a batch of millions of quick queries adds nothing per
+    /// query, and quick entries do not crowd long ones out of the history's 20,000.
     func worthRecording(index: Int, duration: Duration) -> Bool {
-        duration >= StartSchedule.longQuery || history.withLock { $0.expected(keys[index]) != nil }
+        duration >= StartSchedule.longQuery || history.withLock { ($0.expected(keys[index]) ?? .zero) >= StartSchedule.longQuery }
     }
 
     /// Records the run's durations and saves the history (a failure to save is a warning).

@@ -11,8 +11,8 @@ import Testing
         var peakMiB: Double
     }
 
-    static func probe(_ arguments: [String]) throws -> Report {
-        let result = try ServiceExampleTests.run("RowStreamProbe", arguments)
+    static func probe(_ arguments: [String]) async throws -> Report {
+        let result = try await ServiceExampleTests.run("RowStreamProbe", arguments)
         try #require(result.status == 0, "\(result.stderr)")
         var fields: [String: Int] = [:]
         for pair in result.stdout.split(whereSeparator: { $0 == " " || $0 == "\n" }) {
@@ -24,18 +24,18 @@ import Testing
         return Report(rows: try #require(fields["rows"]), sum: try #require(fields["sum"]), peakMiB: Double(peak) / 1024)
     }
 
-    @Test func tenMillionDecodedSQLiteRowsStayUnder64MiB() throws {
+    @Test func tenMillionDecodedSQLiteRowsStayUnder64MiB() async throws {
         let n = 10_000_000
-        let report = try Self.probe([String(n), "--decode"])
+        let report = try await Self.probe([String(n), "--decode"])
         #expect(report.rows == n)
         #expect(report.sum == n * (n + 1) / 2)
         #expect(report.peakMiB < 64, "peak \(report.peakMiB) MiB")
     }
 
-    @Test func postgresRowsStreamInMemoryThatDoesNotGrowWithTheirNumber() throws {
+    @Test func postgresRowsStreamInMemoryThatDoesNotGrowWithTheirNumber() async throws {
         let conninfo = try TestDatabases.postgresConninfo()
-        let small = try Self.probe(["100000", conninfo])
-        let large = try Self.probe(["2000000", conninfo])
+        let small = try await Self.probe(["100000", conninfo])
+        let large = try await Self.probe(["2000000", conninfo])
         #expect(small.rows == 100_000 && large.rows == 2_000_000)
         #expect(large.sum == 2_000_000 * 2_000_001 / 2)
         #expect(large.peakMiB < 64, "peak \(large.peakMiB) MiB")

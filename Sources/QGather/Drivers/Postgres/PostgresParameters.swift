@@ -19,11 +19,12 @@ enum PostgresParameters {
     /// `query` ready to send, or nil when a placeholder has no value (the SQL then goes unchanged,
     /// so that the server rejects `:name` rather than NULL hiding the mistake).
     static func bind(_ query: Query) -> Bound? {
-        let placeholders = SQLPlaceholder.find(in: query.sql, dialect: .postgres)
-        guard !placeholders.isEmpty else { return Bound(sql: query.sql, values: []) }
+        let sql = query.sql  // made once: a statement split from a file keeps only its bytes
+        let placeholders = SQLPlaceholder.find(in: sql, dialect: .postgres)
+        guard !placeholders.isEmpty else { return Bound(sql: sql, values: []) }
         let names = SQLPlaceholder.names(placeholders)
         guard names.allSatisfy({ query.parameters[$0] != nil }) else { return nil }
-        return Bound(sql: rewrite(query.sql, placeholders: placeholders, names: names), values: names.map { text(of: query.parameters[$0]!) })
+        return Bound(sql: rewrite(sql, placeholders: placeholders, names: names), values: names.map { text(of: query.parameters[$0]!) })
     }
 
     /// Sends `query` on `connection`; returns libpq's 1 (sent) or 0 (failed). `extended` sends
