@@ -170,7 +170,7 @@ import Testing
             try await db.withTransaction { tx in
                 try await tx.execute("INSERT INTO \(identifier: table) VALUES (1)")
                 // Caught and ignored: the server has failed the transaction all the same.
-                _ = try? await tx.execute("INSERT INTO \(identifier: table) VALUES (1)")
+                _ = try? await tx.execute("INSERT INTO \(identifier: table) VALUES (1)")  // the duplicate key is the point: its error is ignored on purpose
             }
         }
         #expect(error?.code == .inFailedSQLTransaction)
