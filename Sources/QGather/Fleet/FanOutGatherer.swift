@@ -93,7 +93,7 @@ package struct FanOutGatherer: Sendable {
     }
 
     /// Runs the members in order, a few at once, until all are done or the task is cancelled.
-    private func launchMembers(_ queries: [Query], started: ContinuousClock.Instant, into sink: AsyncStream<Event>.Continuation) async {
+    private func launchMembers(_ queries: Batch.Queries, started: ContinuousClock.Instant, into sink: AsyncStream<Event>.Continuation) async {
         let gate = SlotGate(capacity: options.gather.jobs)
         let perTarget = max(1, min(options.perTarget, options.gather.jobs))
         let open = (max(1, options.gather.jobs) + perTarget - 1) / perTarget + 1
@@ -115,7 +115,7 @@ package struct FanOutGatherer: Sendable {
     }
 
     /// Runs the batch on one member; `queries` are the batch's own (they name a failure to connect).
-    private func runMember(_ index: Int, queries: [Query], gate: SlotGate, perTarget: Int, started: ContinuousClock.Instant,
+    private func runMember(_ index: Int, queries: Batch.Queries, gate: SlotGate, perTarget: Int, started: ContinuousClock.Instant,
                            into sink: AsyncStream<Event>.Continuation) async {
         let database = members[index].database
         func failAll(_ error: QueryError) {

@@ -95,7 +95,7 @@ package struct SpreadGatherer: Sendable {
     }
 
     /// One worker of `member`: runs queries from the queue until none is left for it.
-    private func work(_ member: Int, queries: [Query], queue: SpreadQueue, gate: SlotGate, started: ContinuousClock.Instant,
+    private func work(_ member: Int, queries: Batch.Queries, queue: SpreadQueue, gate: SlotGate, started: ContinuousClock.Instant,
                       into sink: AsyncStream<QueryOutcome>.Continuation) async {
         let label = members[member].label
         let pool = members[member].database.pool

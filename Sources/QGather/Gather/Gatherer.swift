@@ -303,7 +303,7 @@ package struct Gatherer: Sendable {
 /// The queries in the order they start: a view through `order` (indexes into `queries`), so a
 /// reordered batch of millions is not copied.
 struct StartOrder: RandomAccessCollection {
-    let queries: [Query]
+    let queries: Batch.Queries
     let order: [Int]?
 
     var startIndex: Int { 0 }

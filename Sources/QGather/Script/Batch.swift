@@ -1,22 +1,26 @@
 /// An ordered list of queries to run together.
 public struct Batch: Sendable {
     /// The queries, in input order; `queries[i].index == i`.
-    public var queries: [Query]
+    public var queries: Queries
 
     /// Creates a batch, renumbering the queries by position (names given by position follow).
     public init(_ queries: [Query]) {
-        self.queries = queries.enumerated().map { i, q in
+        self.queries = Queries(queries.enumerated().map { i, q in
             var query = q
             if query.name == "q\(query.index + 1)" { query.name = "q\(i + 1)" }
             query.index = i
             return query
-        }
+        })
     }
 
-    /// Wraps queries already numbered `0..<count` (as the splitter numbers them), without the
-    /// copy renumbering makes: a script of millions of statements is held once, not twice.
+    /// Wraps queries already numbered `0..<count`, without the copy renumbering makes.
     init(numbered queries: [Query]) {
-        self.queries = queries
+        self.queries = Queries(queries)
+    }
+
+    /// The statements of scripts split in order (numbered across them), held compactly.
+    init(scripts: [ScriptStatements]) {
+        self.queries = Queries(scripts: scripts)
     }
 
     /// Creates a batch of inline SQL strings, named `q1`, `q2`, ...
@@ -34,13 +38,17 @@ public struct Batch: Sendable {
     public mutating func bind(_ values: [String: Value], dialect: SQLDialect) throws(ParameterError) -> Set<String> {
         var unused = Set(values.keys)
         for i in queries.indices {
-            for name in SQLPlaceholder.names(SQLPlaceholder.find(in: queries[i].sql, dialect: dialect)) {
-                guard let value = values[name] ?? queries[i].parameters[name] else {
-                    throw ParameterError(query: queries[i], name: name)
+            var query = queries[i]
+            let names = SQLPlaceholder.names(SQLPlaceholder.find(in: query.sql, dialect: dialect))
+            guard !names.isEmpty else { continue }
+            for name in names {
+                guard let value = values[name] ?? query.parameters[name] else {
+                    throw ParameterError(query: query, name: name)
                 }
-                queries[i].parameters[name] = value
+                query.parameters[name] = value
                 unused.remove(name)
             }
+            queries[i] = query
         }
         return unused
     }

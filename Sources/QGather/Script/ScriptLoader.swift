@@ -22,15 +22,32 @@ public enum ScriptLoader {
     /// when an `--init` statement set it); by default the value the batch starts with.
     public static func split(_ scripts: [(path: String, text: String)], dialect: SQLDialect, standardConformingStrings: Bool = true,
                              standardConformingStringsOnReset: Bool?? = .none) throws(ScriptError) -> Batch {
-        var queries: [Query] = []
+        try split(scripts.map { ScriptSource(path: $0.path, text: $0.text) }, dialect: dialect,
+                  standardConformingStrings: standardConformingStrings, standardConformingStringsOnReset: standardConformingStringsOnReset)
+    }
+
+    /// `split(_:dialect:...)` for scripts read as bytes (`readSources`): the batch shares each
+    /// script's bytes, so a generated batch is held once, plus 16 bytes per statement.
+    public static func split(_ sources: [ScriptSource], dialect: SQLDialect, standardConformingStrings: Bool = true,
+                             standardConformingStringsOnReset: Bool?? = .none) throws(ScriptError) -> Batch {
+        var scripts: [ScriptStatements] = []
+        var count = 0
         var strings = StringSyntax(standardConformingStrings: standardConformingStrings, onReset: standardConformingStringsOnReset)
         let splitter = ScriptSplitter(dialect: dialect)
-        for (path, text) in scripts {
-            let split = try splitter.split(text, file: path, firstIndex: queries.count, strings: &strings)
-            // One script (the usual case) is taken as it is: no second copy of a huge batch.
-            if queries.isEmpty { queries = split } else { queries += split }
+        for source in sources {
+            let script = try splitter.statements(of: source.bytes, file: source.path, firstIndex: count, strings: &strings)
+            count += script.count
+            scripts.append(script)
         }
-        return Batch(numbered: queries)  // the splitter numbered them across files
+        return Batch(scripts: scripts)
+    }
+
+    /// Reads each file in order (`-` reads standard input) as `readText` does, keeping its bytes
+    /// rather than making a String of them.
+    public static func readSources(paths: [String]) throws(ScriptError) -> [ScriptSource] {
+        var sources: [ScriptSource] = []
+        for path in paths { sources.append(ScriptSource(path: path, bytes: try readValidatedBytes(path: path))) }
+        return sources
     }
 
     /// Reads a file as UTF-8 text, refusing directories, binary files and invalid UTF-8 with a clear error.
@@ -38,7 +55,12 @@ public enum ScriptLoader {
     /// binary file or an endless device such as `/dev/zero` is refused without being read whole.
     /// A leading UTF-8 byte order mark is dropped.
     public static func readText(path: String) throws(ScriptError) -> String {
-        let bytes: [UInt8]
+        String(decoding: try readValidatedBytes(path: path), as: UTF8.self)
+    }
+
+    /// The bytes of the file at `path`, checked as `readText` checks them, without a leading BOM.
+    private static func readValidatedBytes(path: String) throws(ScriptError) -> [UInt8] {
+        var bytes: [UInt8]
         if path == "-" {
             bytes = try readAll(descriptor: 0, path: path)
         } else {
@@ -55,11 +77,12 @@ public enum ScriptLoader {
             defer { close(descriptor) }
             bytes = try readAll(descriptor: descriptor, path: path)
         }
-        guard let text = String(validating: bytes, as: UTF8.self) else {
-            let offset = firstInvalidUTF8(in: bytes)
+        let offset = firstInvalidUTF8(in: bytes)
+        guard offset == bytes.count else {
             throw ScriptError(file: path, line: lineNumber(in: bytes, at: offset), message: "is not valid UTF-8 text (byte \(offset))")
         }
-        return text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        return bytes
     }
 
     /// Reads `descriptor` to its end in chunks; throws at the first NUL byte.
@@ -97,24 +120,35 @@ public enum ScriptLoader {
         return line
     }
 
-    /// The offset of the first byte that does not start or continue a valid UTF-8 sequence.
-    private static func firstInvalidUTF8(in bytes: [UInt8]) -> Int {
-        var i = 0
-        while i < bytes.count {
-            let b = bytes[i]
-            let length: Int
-            switch b {
-            case 0x00...0x7F: length = 1
-            case 0xC2...0xDF: length = 2
-            case 0xE0...0xEF: length = 3
-            case 0xF0...0xF4: length = 4
-            default: return i
+    /// The offset of the first byte that does not start or continue a valid UTF-8 sequence
+    /// (`bytes.count` when all are valid): no overlong forms, surrogates or code points past U+10FFFF.
+    static func firstInvalidUTF8(in bytes: [UInt8]) -> Int {
+        bytes.withUnsafeBufferPointer { buffer in
+            var i = 0
+            while i < buffer.count {
+                let b = buffer[i]
+                if b < 0x80 {
+                    i += 1
+                    continue
+                }
+                let length: Int
+                // The range the second byte must fall in, which rules out the invalid forms.
+                var second: ClosedRange<UInt8> = 0x80...0xBF
+                switch b {
+                case 0xC2...0xDF: length = 2
+                case 0xE0: length = 3; second = 0xA0...0xBF
+                case 0xED: length = 3; second = 0x80...0x9F
+                case 0xE1...0xEF: length = 3
+                case 0xF0: length = 4; second = 0x90...0xBF
+                case 0xF4: length = 4; second = 0x80...0x8F
+                case 0xF1...0xF3: length = 4
+                default: return i
+                }
+                if i + length > buffer.count || !second.contains(buffer[i + 1]) { return i }
+                for j in 2..<length where buffer[i + j] & 0xC0 != 0x80 { return i }
+                i += length
             }
-            if i + length > bytes.count { return i }
-            for j in 1..<length where bytes[i + j] & 0xC0 != 0x80 { return i }
-            if String(validating: bytes[i..<i + length], as: UTF8.self) == nil { return i }
-            i += length
+            return buffer.count
         }
-        return bytes.count
     }
 }

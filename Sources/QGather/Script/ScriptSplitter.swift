@@ -32,10 +32,16 @@ public struct ScriptSplitter: Sendable {
 
     /// `split`, starting from and updating `strings` (the files of one batch run in one session).
     func split(_ text: String, file: String, firstIndex: Int, strings: inout StringSyntax) throws(ScriptError) -> [Query] {
-        var lexer = StatementScanner(bytes: Array(text.utf8), dialect: dialect, file: file, strings: strings)
-        let queries = try lexer.statements(firstIndex: firstIndex)
+        let table = try statements(of: Array(text.utf8), file: file, firstIndex: firstIndex, strings: &strings)
+        return (0..<table.count).map { table[$0] }
+    }
+
+    /// The statements of a script's UTF-8 `bytes`, held compactly, the bytes shared and not copied.
+    func statements(of bytes: [UInt8], file: String, firstIndex: Int, strings: inout StringSyntax) throws(ScriptError) -> ScriptStatements {
+        var lexer = StatementScanner(bytes: bytes, dialect: dialect, file: file, strings: strings)
+        let table = try lexer.statementTable(firstIndex: firstIndex)
         strings = lexer.strings
-        return queries
+        return table
     }
 
     /// Whether `sql` mentions `standard_conforming_strings` (a `SET`, `RESET`, `set_config`, ...).

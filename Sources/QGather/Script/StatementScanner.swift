@@ -19,22 +19,12 @@ struct StatementScanner {
     /// When set, `stringReadings` gets the reading of `'...'` each statement was split under.
     var recordStringReadings = false
     private(set) var stringReadings: [Bool?] = []
-    /// Offsets where each line starts, for mapping offsets to line:column.
-    let lineStarts: [Int]
     /// The last location computed for a statement start: statements start in increasing order,
-    /// so the next column is counted on from here rather than from its line's start (which
-    /// made a long one-line script with many statements quadratic).
+    /// so the next line and column are counted on from here, not from the script's start.
     private var lastLocation = (offset: 0, line: 1, column: 1)
 
     init(bytes: [UInt8], dialect: SQLDialect, file: String, strings: StringSyntax = StringSyntax(standardConformingStrings: true)) {
         lexer = SQLLexer(bytes: bytes, dialect: dialect, file: file, strings: strings)
-        var starts = [0]
-        var i = 0
-        while i < bytes.count {
-            if bytes[i] == UInt8(ascii: "\n") { starts.append(i + 1) }
-            i += 1
-        }
-        lineStarts = starts
     }
 
     /// Per-statement state: where it starts, its name, and block nesting.
@@ -52,13 +42,20 @@ struct StatementScanner {
         var isTrigger = false
     }
 
+    /// The script's statements as queries numbered from `firstIndex`.
     mutating func statements(firstIndex: Int) throws(ScriptError) -> [Query] {
-        var result: [Query] = []
+        let table = try statementTable(firstIndex: firstIndex)
+        return (0..<table.count).map { table[$0] }
+    }
+
+    /// The script's statements, held compactly (see `ScriptStatements`).
+    mutating func statementTable(firstIndex: Int) throws(ScriptError) -> ScriptStatements {
         // A script (not one statement being classified): room for one statement per `;` up
         // front, since growing by doubling held the old and the new array at once, about twice a
         // generated batch's size at the peak. Capped at one per 8 bytes, so that semicolons
         // inside a big data literal cannot ask for a huge allocation.
-        if bytes.count > 4096 { result.reserveCapacity(min(Self.semicolons(in: bytes), bytes.count / 8) + 1) }
+        let expected = bytes.count > 4096 ? min(Self.semicolons(in: bytes), bytes.count / 8) + 1 : 1
+        var result = ScriptStatements.Builder(bytes: bytes, file: file, firstIndex: firstIndex, expectedCount: expected)
         var current = Statement()
         var lastSignificantEnd = 0
 
@@ -66,13 +63,11 @@ struct StatementScanner {
             lexer.bracketDepth = 0
             guard let start = statement.start else { return }
             let (line, column) = statementLocation(of: start)
-            let index = firstIndex + result.count
             // The SQL stays in the script's bytes (shared by every statement), not a String each.
-            var query = Query(bytes: bytes, range: start..<end, name: statement.name ?? "q\(index + 1)", index: index, file: file, line: line,
-                              column: column)
-            query.expectation = statement.expectation
-            query.timeout = statement.timeout
-            result.append(query)
+            let annotated = statement.name != nil || statement.expectation != nil || statement.timeout != nil
+            result.append(range: start..<end, line: line, column: column,
+                          annotation: annotated ? ScriptStatements.Annotation(name: statement.name, expectation: statement.expectation,
+                                                                              timeout: statement.timeout) : nil)
             if recordStringReadings { stringReadings.append(lexer.strings.current) }
             if dialect == .postgres {
                 let (fileName, text) = (file, bytes[start..<end])
@@ -126,7 +121,7 @@ struct StatementScanner {
                               message: "unterminated parenthesis (every ; after it belongs inside it)")
         }
         emit(current, end: lastSignificantEnd)
-        return result
+        return result.finish()
     }
 
     /// Follows keywords that open and close statement bodies whose `;` do not end the statement.
@@ -202,43 +197,38 @@ struct StatementScanner {
 
     // MARK: Locations
 
-    /// The 1-based line and column (in characters) of a byte offset.
+    /// The 1-based line and column (in characters) of a byte offset, counted from the script's
+    /// start (for an error; statements use `statementLocation`).
     func location(of offset: Int) -> (line: Int, column: Int) {
-        let line = line(of: offset)
-        return (line, column(from: lineStarts[line - 1], startColumn: 1, to: offset))
+        Self.advance(bytes, from: (0, 1, 1), to: offset)
     }
 
-    /// `location(of:)` for offsets that only grow: counts on from the previous statement start.
+    /// `location(of:)` for offsets that only grow: counts on from the previous statement start,
+    /// so that splitting a script reads each byte once.
     private mutating func statementLocation(of offset: Int) -> (line: Int, column: Int) {
-        let line = line(of: offset)
-        let column = line == lastLocation.line && offset >= lastLocation.offset
-            ? column(from: lastLocation.offset, startColumn: lastLocation.column, to: offset)
-            : column(from: lineStarts[line - 1], startColumn: 1, to: offset)
-        lastLocation = (offset, line, column)
-        return (line, column)
+        let location = Self.advance(bytes, from: offset >= lastLocation.offset ? lastLocation : (0, 1, 1), to: offset)
+        lastLocation = (offset, location.line, location.column)
+        return location
     }
 
-    /// The 1-based line of a byte offset (binary search over the line starts).
-    private func line(of offset: Int) -> Int {
-        var low = 0
-        var high = lineStarts.count - 1
-        while low < high {
-            let mid = (low + high + 1) / 2
-            if lineStarts[mid] <= offset { low = mid } else { high = mid - 1 }
+    /// The line and column of `offset`, counting newlines and characters (not UTF-8
+    /// continuation bytes) on from `start`, a known offset's location.
+    private static func advance(_ bytes: [UInt8], from start: (offset: Int, line: Int, column: Int), to offset: Int) -> (line: Int, column: Int) {
+        bytes.withUnsafeBufferPointer { buffer in
+            var (line, column) = (start.line, start.column)
+            var i = start.offset
+            while i < offset {
+                let byte = buffer[i]
+                if byte == UInt8(ascii: "\n") {
+                    line += 1
+                    column = 1
+                } else if byte & 0xC0 != 0x80 {
+                    column += 1
+                }
+                i += 1
+            }
+            return (line, column)
         }
-        return low + 1
-    }
-
-    /// The column of `offset`, counting characters (not UTF-8 continuation bytes) from `start`,
-    /// whose column is `startColumn`.
-    private func column(from start: Int, startColumn: Int, to offset: Int) -> Int {
-        var column = startColumn
-        var i = start
-        while i < offset {
-            if bytes[i] & 0xC0 != 0x80 { column += 1 }
-            i += 1
-        }
-        return column
     }
 
     /// How many `;` bytes `bytes` holds.

@@ -171,16 +171,16 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     /// The files' texts; exits 2 if one cannot be read.
-    private func readScripts(_ files: [String]) throws -> [(path: String, text: String)] {
+    private func readScripts(_ files: [String]) throws -> [ScriptSource] {
         do {
-            var scripts: [(path: String, text: String)] = []
+            var scripts: [ScriptSource] = []
             var commandNumber = 0
             for file in files {
                 if let sql = CommandArgument.decode(file) {
                     commandNumber += 1
-                    scripts.append((CommandArgument.name(commandNumber), sql))
+                    scripts.append(ScriptSource(path: CommandArgument.name(commandNumber), text: sql))
                 } else {
-                    scripts += try ScriptLoader.readScripts(paths: [file])
+                    scripts += try ScriptLoader.readSources(paths: [file])
                 }
             }
             return scripts

@@ -16,7 +16,7 @@ struct BatchPreparation {
         let message: String
     }
 
-    let scripts: [(path: String, text: String)]
+    let scripts: [ScriptSource]
     let dialect: SQLDialect
     let options: RunOptions
     let output: OutputOptions

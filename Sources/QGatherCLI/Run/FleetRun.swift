@@ -5,7 +5,7 @@ import QGather
 /// with `--spread`, every query once on whichever copy has a free connection.
 struct FleetRun {
     let targets: [LabelledTarget]
-    let scripts: [(path: String, text: String)]
+    let scripts: [ScriptSource]
     let options: RunOptions
     let output: OutputOptions
 

@@ -6,7 +6,10 @@ import Synchronization
 /// the history brought up to date with the run's durations afterwards.
 final class HistorySchedule: Sendable {
     private let history: Mutex<DurationHistory>
-    private let keys: [UInt64]
+    private let identity: String
+    private let queries: Batch.Queries
+    /// The history's key of each query it holds as long (the ones that moved), by index.
+    private let knownLong: [Int: UInt64]
     /// The start order, or nil for file order.
     let order: [Int]?
     /// What `--timing` says of the order.
@@ -15,7 +18,7 @@ final class HistorySchedule: Sendable {
     private let startsOver: Bool
 
     /// The schedule of `queries` on `target`; a damaged history is said on stderr and ignored.
-    init(target: TargetOptions.Target, queries: [Query]) {
+    init(target: TargetOptions.Target, queries: Batch.Queries) {
         let identity: String
         switch target {
         case .sqlite(let path): identity = "sqlite " + (path.hasPrefix("file:") || path == ":memory:" ? path : URL(fileURLWithPath: path).standardizedFileURL.path)
@@ -24,10 +27,19 @@ final class HistorySchedule: Sendable {
         let (history, warning) = DurationHistory.load(from: DurationHistory.defaultURL())
         if let warning { StandardError.fail(warning) }
         startsOver = warning != nil
-        let keys = queries.map { DurationHistory.key(sql: $0.sql, target: identity) }
-        let planned = StartSchedule.longestFirst(queries) { history.expected(keys[$0.index]) }
+        // No key is kept for a query the history does not hold as long: a batch of millions
+        // of quick queries costs nothing per query here.
+        var knownLong: [Int: UInt64] = [:]
+        let planned = StartSchedule.longestFirst(queries) { query in
+            let key = DurationHistory.key(sql: query.sql, target: identity)
+            guard let expected = history.expected(key) else { return nil }
+            if expected >= StartSchedule.longQuery { knownLong[query.index] = key }
+            return expected
+        }
         self.history = Mutex(history)
-        self.keys = keys
+        self.identity = identity
+        self.queries = queries
+        self.knownLong = knownLong
         order = planned?.order
         note = planned.map { "order: longest first (\($0.moved) of \(queries.count) queries moved to the front by earlier runs' times)" }
             ?? "order: file order (no query took 10 ms or more in an earlier run)"
@@ -38,14 +50,16 @@ final class HistorySchedule: Sendable {
     /// back). The others are not kept, so a batch of millions of quick queries adds nothing per
     /// query, and quick entries do not crowd long ones out of the history's 20,000.
     func worthRecording(index: Int, duration: Duration) -> Bool {
-        duration >= StartSchedule.longQuery || history.withLock { ($0.expected(keys[index]) ?? .zero) >= StartSchedule.longQuery }
+        duration >= StartSchedule.longQuery || knownLong[index] != nil
     }
 
     /// Records the run's durations and saves the history (a failure to save is a warning).
     func record(_ durations: [(index: Int, duration: Duration)]) {
         guard !durations.isEmpty || startsOver else { return }
         let warning = history.withLock { history in
-            for (index, duration) in durations { history.record(keys[index], duration) }
+            for (index, duration) in durations {
+                history.record(knownLong[index] ?? DurationHistory.key(sql: queries[index].sql, target: identity), duration)
+            }
             return history.save()
         }
         if let warning { StandardError.fail(warning) }

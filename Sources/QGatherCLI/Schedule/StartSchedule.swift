@@ -14,14 +14,18 @@ enum StartSchedule: String, CaseIterable, ExpressibleByArgument {
 
     /// The start order of `queries` by `expected` durations (nil: never seen), and how many
     /// were moved to the front; nil when that is the file order.
-    static func longestFirst(_ queries: [Query], expected: (Query) -> Duration?) -> (order: [Int], moved: Int)? {
+    static func longestFirst(_ queries: some Collection<Query>, expected: (Query) -> Duration?) -> (order: [Int], moved: Int)? {
         var long: [(index: Int, duration: Duration)] = []
-        var rest: [Int] = []
         for query in queries {
-            if let duration = expected(query), duration >= longQuery { long.append((query.index, duration)) } else { rest.append(query.index) }
+            if let duration = expected(query), duration >= longQuery { long.append((query.index, duration)) }
         }
         let front = long.sorted { $0.duration != $1.duration ? $0.duration > $1.duration : $0.index < $1.index }.map(\.index)
-        let order = front + rest
-        return order == Array(0..<queries.count) ? nil : (order, front.count)
+        // Already in file order (nothing long, or the long ones first and in order): no order is made.
+        guard front != Array(0..<front.count) else { return nil }
+        var order = front
+        order.reserveCapacity(queries.count)
+        let moved = Set(front)
+        for query in queries where !moved.contains(query.index) { order.append(query.index) }
+        return (order, front.count)
     }
 }

@@ -23,7 +23,14 @@ import Testing
         let fleet = DatabaseFleet(try zip(["a", "b"], servers).map { label, server in
             FleetMember(label: label, database: try .postgres(server + " application_name=\(app)"))
         })
-        let task = Task { await fleet.gather(Batch(sql: ["SELECT \(table)_log()"]), options: FleetOptions(mode: .spread, gather: GatherOptions(jobs: 2), perTarget: 1)) }
+        // The watch starts once the query has: on a loaded machine the batch's task may start late.
+        let (started, startedSink) = AsyncStream.makeStream(of: Void.self)
+        var gather = GatherOptions(jobs: 2)
+        gather.onEvent = { event in if case .started = event { startedSink.yield() } }
+        let options = FleetOptions(mode: .spread, gather: gather, perTarget: 1)
+        let task = Task { await fleet.gather(Batch(sql: ["SELECT \(table)_log()"]), options: options) }
+        var startEvents = started.makeAsyncIterator()
+        _ = await startEvents.next()
         var terminated = 0
         for _ in 0..<200 where terminated == 0 {
             try await Task.sleep(for: .milliseconds(50))
