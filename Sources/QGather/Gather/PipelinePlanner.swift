@@ -29,9 +29,12 @@ struct PipelinePlanner {
     private var depth = 1
 
     /// Pipelining applies when the driver supports it and nothing needs per-query control the
-    /// pipeline cannot give: a per-query timeout or retries.
+    /// pipeline cannot give: a per-query timeout or retries. A serial run takes runs on SQLite,
+    /// where a run steps each statement exactly as it would alone, on the session's one
+    /// connection; a serial PostgreSQL session (explicit transactions, `SET`s) sends one at a time.
     init(driver: any DatabaseDriver, options: GatherOptions) {
-        enabled = driver.supportsPipelining && options.timeout == nil && options.retries == 0 && !options.serial
+        enabled = driver.supportsPipelining && options.timeout == nil && options.retries == 0
+            && (!options.serial || driver.dialect == .sqlite)
         dialect = driver.dialect
         requestSize = (driver as? any PipelineCapableDriver).map { driver in { driver.pipelineRequestSize(of: $0) } } ?? { $0.sqlByteCount }
         tuning = options.pipelineTuning
@@ -53,7 +56,7 @@ struct PipelinePlanner {
             // A query with a timeout of its own is stopped on its own, and a check's verdict
             // (which may stop the batch) comes after its run: both go alone.
             guard bytes <= Self.maxBytes, query.timeout == nil, query.expectation == nil,
-                  StatementKind.isSingleRead(query.sql, dialect: dialect) else { break }
+                  StatementKind.isSingleRead(query, dialect: dialect) else { break }
             end += 1
         }
         return start..<max(end, start + 1)

@@ -39,7 +39,7 @@ public struct Batch: Sendable {
         var unused = Set(values.keys)
         for i in queries.indices {
             var query = queries[i]
-            let names = SQLPlaceholder.names(SQLPlaceholder.find(in: query.sql, dialect: dialect))
+            let names = SQLPlaceholder.names(SQLPlaceholder.find(in: query, dialect: dialect))
             guard !names.isEmpty else { continue }
             for name in names {
                 guard let value = values[name] ?? query.parameters[name] else {

@@ -46,6 +46,17 @@ public struct Query: Sendable, Hashable {
         set { text = .owned(newValue) }
     }
 
+    /// Calls `body` with the SQL's UTF-8 bytes; a statement split from a script is read in
+    /// place, without making its String.
+    func withUTF8SQL<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        switch text {
+        case .owned(var sql):
+            return try sql.withUTF8(body)
+        case .slice(let bytes, let start, let end):
+            return try bytes.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[Int(start)..<Int(end)])) }
+        }
+    }
+
     /// The SQL's length in UTF-8 bytes, without making the string.
     var sqlByteCount: Int {
         switch text {

@@ -167,7 +167,7 @@ struct SQLLexer {
 
     /// Where the number starting at `start` (a digit, or `.` and a digit) ends: digits, a
     /// fraction, an exponent (`e`, an optional sign, digits), as PostgreSQL's lexer reads them.
-    static func numberEnd(in bytes: [UInt8], from start: Int) -> Int {
+    static func numberEnd<Bytes: RandomAccessCollection<UInt8>>(in bytes: Bytes, from start: Int) -> Int where Bytes.Index == Int {
         var i = start
         func digits() { while i < bytes.count, isDigit(bytes[i]) { i += 1 } }
         digits()

@@ -21,6 +21,12 @@ package struct SQLPlaceholder: Sendable, Hashable {
         return lexer.placeholders
     }
 
+    /// `find(in:dialect:)` on a query's SQL; a statement without a `:` is not read further.
+    package static func find(in query: Query, dialect: SQLDialect) -> [SQLPlaceholder] {
+        guard query.withUTF8SQL({ $0.contains(UInt8(ascii: ":")) }) else { return [] }
+        return find(in: query.sql, dialect: dialect)
+    }
+
     /// The distinct names in `placeholders`, in order of first use.
     package static func names(_ placeholders: [SQLPlaceholder]) -> [String] {
         var seen = Set<String>()

@@ -26,7 +26,12 @@ package enum StatementKind {
     /// casts are fine). Most batch statements are this plain, and classifying them this way costs
     /// a fraction of a lexer pass.
     static func plainWords(of sql: String, limit: Int = .max) -> [String]? {
-        let bytes = Array(sql.utf8)
+        var sql = sql
+        return sql.withUTF8 { plainWords(of: $0, limit: limit) }
+    }
+
+    /// `plainWords(of:limit:)` on UTF-8 bytes.
+    static func plainWords(of bytes: UnsafeBufferPointer<UInt8>, limit: Int = .max) -> [String]? {
         var words: [String] = []
         var word: [UInt8] = []
         func endWord() {
@@ -76,6 +81,16 @@ package enum StatementKind {
     /// a fail-fast error just because it was already sent).
     static func isSingleRead(_ sql: String, dialect: SQLDialect) -> Bool {
         if let words = plainWords(of: sql) { return isReadOnly(words: words) }  // no `;`: one statement
+        return isSingleReadLexed(sql, dialect: dialect)
+    }
+
+    /// `isSingleRead` of a query's SQL, read in place when it is plain.
+    static func isSingleRead(_ query: Query, dialect: SQLDialect) -> Bool {
+        if let words = query.withUTF8SQL({ plainWords(of: $0) }) { return isReadOnly(words: words) }
+        return isSingleReadLexed(query.sql, dialect: dialect)
+    }
+
+    private static func isSingleReadLexed(_ sql: String, dialect: SQLDialect) -> Bool {
         var lexer = StatementScanner(bytes: Array(sql.utf8), dialect: dialect, file: "")
         lexer.collectWords = true
         guard let statements = try? lexer.statements(firstIndex: 0), statements.count == 1 else { return false }
@@ -103,7 +118,19 @@ package enum StatementKind {
     /// assignment, ...), the words that say so; such statements would apply to one random
     /// connection of a parallel batch.
     package static func sessionStatement(_ sql: String, dialect: SQLDialect) -> String? {
-        let words = leadingWords(of: sql, dialect: dialect)
+        sessionStatement(words: leadingWords(of: sql, dialect: dialect), sql: sql)
+    }
+
+    /// `sessionStatement` of a query's SQL, read in place when it is plain.
+    package static func sessionStatement(_ query: Query, dialect: SQLDialect) -> String? {
+        if let words = query.withUTF8SQL({ plainWords(of: $0, limit: 2) }) {
+            // Most statements start with neither kind of word: their text is not made.
+            guard let first = words.first, sessionWords.contains(first) || first == "PRAGMA" else { return nil }
+        }
+        return sessionStatement(query.sql, dialect: dialect)
+    }
+
+    private static func sessionStatement(words: [String], sql: String) -> String? {
         guard let first = words.first else { return nil }
         if sessionWords.contains(first) {
             if first == "START" && words.dropFirst().first != "TRANSACTION" { return nil }

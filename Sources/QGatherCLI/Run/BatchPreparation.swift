@@ -43,7 +43,7 @@ struct BatchPreparation {
     private func check(_ batch: inout Batch) throws(Failure) -> [String] {
         if !options.serial {
             for query in batch.queries {
-                if let statement = StatementKind.sessionStatement(query.sql, dialect: dialect) {
+                if let statement = StatementKind.sessionStatement(query, dialect: dialect) {
                     throw Failure(message: "\(query.file):\(query.line): \(query.name): \(statement) would apply to one random connection "
                         + "of a parallel batch; use --init for per-connection settings or --serial to run the file in order on one connection")
                 }

@@ -5,9 +5,9 @@ import Testing
 @Suite struct PipelinePlannerTests {
     static let reads = (0..<1000).map { Query("SELECT \($0)", index: $0) }
 
-    static func planner(timeout: Duration? = nil, retries: Int = 0, readOnly: Bool = false) throws -> PipelinePlanner {
+    static func planner(timeout: Duration? = nil, retries: Int = 0, readOnly: Bool = false, serial: Bool = false) throws -> PipelinePlanner {
         let driver = try PostgresDriver(conninfo: "host=/nonexistent", readOnly: readOnly)
-        return PipelinePlanner(driver: driver, options: GatherOptions(jobs: 4, timeout: timeout, retries: retries))
+        return PipelinePlanner(driver: driver, options: GatherOptions(jobs: 4, timeout: timeout, serial: serial, retries: retries))
     }
 
     @Test func startsWithOneQueryAndDeepensWhileQueriesAreQuick() throws {
@@ -59,21 +59,22 @@ import Testing
         #expect(run.count > 1 && run.count < 10)
     }
 
-    @Test func timeoutsRetriesAndReadOnlySessionsNeverPipeline() throws {
-        for var planner in [try Self.planner(timeout: .seconds(1)), try Self.planner(retries: 1), try Self.planner(readOnly: true)] {
+    @Test func timeoutsRetriesReadOnlyAndSerialSessionsNeverPipelineOnPostgres() throws {
+        for var planner in [try Self.planner(timeout: .seconds(1)), try Self.planner(retries: 1), try Self.planner(readOnly: true),
+                            try Self.planner(serial: true)] {
             for _ in 0..<6 { planner.record(count: 1, elapsed: .microseconds(100), failed: false) }
             #expect(planner.nextRun(of: Self.reads, from: 0, jobs: 1) == 0..<1)
         }
     }
 
-    @Test func sqliteTakesRunsOfQuickReadsButNotInASerialRunOrWithATimeout() {
-        var sqlite = PipelinePlanner(driver: SQLiteDriver(path: ":memory:"), options: GatherOptions(jobs: 1))
-        for _ in 0..<6 { sqlite.record(count: 1, elapsed: .microseconds(100), failed: false) }
-        #expect(sqlite.nextRun(of: Self.reads, from: 0, jobs: 1).count > 1)
-        for options in [GatherOptions(jobs: 1, serial: true), GatherOptions(jobs: 1, timeout: .seconds(1))] {
-            var planner = PipelinePlanner(driver: SQLiteDriver(path: ":memory:"), options: options)
-            for _ in 0..<6 { planner.record(count: 1, elapsed: .microseconds(100), failed: false) }
-            #expect(planner.nextRun(of: Self.reads, from: 0, jobs: 1) == 0..<1)
+    @Test func sqliteTakesRunsOfQuickReadsSerialOrNotButNotWithATimeout() {
+        for options in [GatherOptions(jobs: 1), GatherOptions(jobs: 1, serial: true)] {
+            var sqlite = PipelinePlanner(driver: SQLiteDriver(path: ":memory:"), options: options)
+            for _ in 0..<6 { sqlite.record(count: 1, elapsed: .microseconds(100), failed: false) }
+            #expect(sqlite.nextRun(of: Self.reads, from: 0, jobs: 1).count > 1)
         }
+        var planner = PipelinePlanner(driver: SQLiteDriver(path: ":memory:"), options: GatherOptions(jobs: 1, timeout: .seconds(1)))
+        for _ in 0..<6 { planner.record(count: 1, elapsed: .microseconds(100), failed: false) }
+        #expect(planner.nextRun(of: Self.reads, from: 0, jobs: 1) == 0..<1)
     }
 }

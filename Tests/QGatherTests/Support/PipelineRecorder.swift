@@ -5,11 +5,22 @@ import Synchronization
 /// test can see what the gatherer sent together.
 final class PipelineRecorder: DatabaseDriver, PipelineCapableDriver {
     let base: any PipelineCapableDriver
-    private let runs = Mutex<[[Int]]>([])
+    private let runs: Mutex<[[Int]]>
 
     init(_ base: any PipelineCapableDriver) {
         self.base = base
+        runs = Mutex([])
+        parent = nil
     }
+
+    /// A recorder of `base` that records into `parent`'s list (a session's driver).
+    private init(_ base: any PipelineCapableDriver, recordingInto parent: PipelineRecorder) {
+        self.base = base
+        runs = Mutex([])
+        self.parent = parent
+    }
+
+    private let parent: PipelineRecorder?
 
     func pipelineRequestSize(of query: Query) -> Int {
         base.pipelineRequestSize(of: query)
@@ -27,11 +38,15 @@ final class PipelineRecorder: DatabaseDriver, PipelineCapableDriver {
         return RecordingConnection(base: connection as! any PipeliningConnection, recorder: self)
     }
 
+    /// The base's session driver, still recording here (a serial or snapshot run's pipelines).
     func sessionDriver(_ mode: SessionMode, setup: [String]) -> any DatabaseDriver {
-        base.sessionDriver(mode, setup: setup)
+        let session = base.sessionDriver(mode, setup: setup)
+        guard let pipelining = session as? any PipelineCapableDriver else { return session }
+        return PipelineRecorder(pipelining, recordingInto: parent ?? self)
     }
 
     fileprivate func record(_ queries: [Query]) {
+        if let parent { return parent.record(queries) }
         runs.withLock { $0.append(queries.map(\.index)) }
     }
 }

@@ -130,9 +130,10 @@ package final class SQLiteDriver: DatabaseDriver {
 }
 
 extension SQLiteDriver: PipelineCapableDriver {
-    /// Runs of quick reads on one connection's thread, in a parallel batch (serial runs and
-    /// snapshot sessions take their statements one at a time).
-    var pipelining: Bool { options.sessionMode == .autocommit }
+    /// Runs of quick reads on one connection's thread, in a parallel batch or a serial session
+    /// (a run steps each statement as it would alone, and a serial connection keeps whatever
+    /// transaction a statement leaves); snapshot sessions take their statements one at a time.
+    var pipelining: Bool { options.sessionMode != .snapshot }
 
     func pipelineRequestSize(of query: Query) -> Int {
         query.sql.utf8.count

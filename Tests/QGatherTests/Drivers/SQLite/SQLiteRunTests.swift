@@ -55,6 +55,35 @@ struct SQLiteRunTests {
         await db.close()
     }
 
+    @Test func aSerialRunTakesRunsOnItsOneConnectionAndKeepsItsSessionAndOrder() async throws {
+        let (db, recorder) = try await Self.database(connections: 2)
+        // A temporary table exists on one connection only: every read sees it, so all ran on the session's.
+        let sql = ["CREATE TEMP TABLE seen(x)", "INSERT INTO seen VALUES (7)"] + (0..<300).map { "SELECT x + \($0) FROM seen" }
+        var options = Self.options(jobs: 2)
+        options.serial = true
+        let outcomes = await db.gather(Batch(sql: sql), options: options)
+        #expect(outcomes.map(\.status) == Array(repeating: .ok, count: 302))
+        #expect(outcomes[2...].enumerated().allSatisfy { i, o in o.rowSet?.rows == [[.integer(Int64(7 + i))]] })
+        #expect(recorder.pipelines.contains { $0.count > 1 }, "no run held more than one query: \(recorder.pipelines)")
+        #expect(recorder.pipelines.allSatisfy { $0 == Array($0.first!...$0.last!) }, "a run out of order: \(recorder.pipelines)")
+        await db.close()
+    }
+
+    @Test func aSerialRunUnderFailFastStartsNothingAfterTheFailingStatement() async throws {
+        let (db, recorder) = try await Self.database(connections: 1)
+        // The session's connection is a database of its own (`:memory:`): the batch makes its table.
+        let sql = ["CREATE TEMP TABLE u(x)"] + (1..<60).map { $0 == 20 ? "SELECT nope FROM u" : "SELECT count(*) FROM u" }
+        var options = Self.options(jobs: 1)
+        options.serial = true
+        let outcomes = await db.gather(Batch(sql: sql), options: options)
+        let failing = try #require(recorder.pipelines.first { $0.contains(20) }, "\(recorder.pipelines)")
+        #expect(failing.last! > 20, "the failing query ended its run: \(recorder.pipelines)")
+        #expect(outcomes[20].status == .error)
+        #expect(outcomes[21...].allSatisfy { $0.status == .cancelled && $0.startOffset == nil })
+        #expect(outcomes[..<20].allSatisfy { $0.status == .ok })
+        await db.close()
+    }
+
     @Test func cancellingTheTaskStopsTheStatementBeingSteppedAndTheRestOfItsRun() async throws {
         let (db, recorder) = try await Self.database(connections: 1)
         let runaway = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c"
