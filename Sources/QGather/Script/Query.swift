@@ -48,7 +48,7 @@ public struct Query: Sendable, Hashable {
 
     /// Calls `body` with the SQL's UTF-8 bytes; a statement split from a script is read in
     /// place, without making its String.
-    func withUTF8SQL<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+    package func withUTF8SQL<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
         switch text {
         case .owned(var sql):
             return try sql.withUTF8(body)

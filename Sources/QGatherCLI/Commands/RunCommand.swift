@@ -161,7 +161,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         if batch.count == 0 { throw usageFailure("\(files.joined(separator: ", ")): no SQL statements to run") }
         let output = OutputWriter()
-        output.write(StatementLister.render(batch))
+        StatementLister.write(batch, to: output)
         output.flush()
         if let failure = output.failure {
             if failure == EPIPE { ExitStatus.stopBySIGPIPE() }
