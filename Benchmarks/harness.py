@@ -179,6 +179,7 @@ def write_batches():
     """The scenario files; P2's aids come from a seeded generator, so every run asks the same."""
     rng = random.Random(P2_SEED)
     aids = [rng.randint(1, PGBENCH_SCALE * 100_000) for _ in range(P2_QUERIES)]
+    p10_aids = [rng.randint(1, PGBENCH_SCALE * 100_000) for _ in range(200_000)]
     files = {
         "one.sql": "SELECT 1;\n",
         "p1.sql": "SELECT pg_sleep(0.5);\n" * 64,
@@ -191,7 +192,9 @@ def write_batches():
         "p8.sql": "SELECT 1;\n" * 200_000,
         "p11.sql": "".join(P11_SQL.format(n) + ";\n" for n in P11_SIZES),
         "p9.sql": "".join(f"SELECT k, v, s FROM t WHERE id = {rng.randint(1, SQLITE_ROWS)};\n" for _ in range(20_000)),
-        "p10.sql": "".join(P2_SQL.format(rng.randint(1, PGBENCH_SCALE * 100_000)) + ";\n" for _ in range(200_000)),
+        "p10_aids.txt": "".join(f"{aid}\n" for aid in p10_aids),
+        "p10.sql": "".join(P2_SQL.format(aid) + ";\n" for aid in p10_aids),
+        "p13.sql": "SELECT 1;\n" * 2_000_000,
         "f2.sql": "SELECT pg_sleep(0.01);\n" * 3000,
         "f3.sql": "SELECT pg_sleep(0.5);\n" * 16,
     }
@@ -398,7 +401,16 @@ def scenarios(conninfo, db, reps_override):
         ]),
         ("P10", "200,000 PostgreSQL point selects, 8 connections", reps(3), [
             Contestant("qgather --jobs 8", qg_pg("p10.sql", "--jobs", "8"), queries=200_000),
+            Contestant("asyncpg gather, pool 8", gather(8, "--sql", P2_SQL.format("$1"), "--aids", w("p10_aids.txt")),
+                       queries=200_000, parse=phase_seconds),
             Contestant("psql -f", [psql_bin, "-X", "-q", "-d", conninfo, "-At", "-f", w("p10.sql")], queries=200_000),
+        ]),
+        ("P12", "--list of 200,000 statements (P10's file)", reps(5), [
+            Contestant("qgather --list", [QGATHER, w("p10.sql"), "--list"]),
+        ]),
+        ("P13", "2,000,000 x SELECT 1; on SQLite (a 20 MB file)", reps(3), [
+            Contestant("qgather", qg_db("p13.sql"), queries=2_000_000),
+            Contestant("sqlite3 -csv < file", ["sqlite3", "-csv", db], stdin=w("p13.sql"), queries=2_000_000),
         ]),
         ("P11", "20 SQLite queries of mixed cost, the longest (half the summed time) last in the file, --jobs 2", reps(5), [
             Contestant("qgather (history warm)", ["env", f"XDG_CACHE_HOME={WORK / 'p11-cache'}", "QGATHER_HISTORY=on", *qg_db("p11.sql", "--jobs", "2")]),
@@ -461,6 +473,17 @@ def targets(by_id):
     if "P10" in by_id:
         q = row("P10", "qgather --jobs 8")
         out.append(("P10", "peak RSS <= 48 MiB", f"{q['rss_max_mib']} MiB, {q['queries_per_s']:,} q/s", q["rss_max_mib"] <= 48))
+        a = row("P10", "asyncpg gather, pool 8")
+        out.append(("P10", ">= 4x asyncpg gather", f"{q['queries_per_s']:,} q/s vs {a['queries_per_s']:,} q/s = {q['queries_per_s'] / a['queries_per_s']:.2f}x",
+                    q["queries_per_s"] >= 4 * a["queries_per_s"]))
+    if "P12" in by_id:
+        q = row("P12", "qgather --list")
+        out.append(("P12", "--list of 200,000 statements <= 1 s", f"{q['median_s']:.3f} s, peak RSS {q['rss_max_mib']} MiB", q["median_s"] <= 1.0))
+    if "P13" in by_id:
+        q, c = row("P13", "qgather"), row("P13", "sqlite3 -csv < file")
+        out.append(("P13", "wall <= 2x sqlite3", f"{q['median_s']:.3f} s vs {c['median_s']:.3f} s = {q['median_s'] / c['median_s']:.2f}x",
+                    q["median_s"] <= 2 * c["median_s"]))
+        out.append(("P13", "peak RSS <= 128 MiB", f"{q['rss_max_mib']} MiB", q["rss_max_mib"] <= 128))
     if "P11" in by_id:
         warm, plain = row("P11", "qgather (history warm)"), row("P11", "qgather --schedule file-order")
         ideal = p11_ideal()

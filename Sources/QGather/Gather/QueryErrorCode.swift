@@ -95,6 +95,9 @@ extension QueryError {
 
         // MARK: SQLite result codes qgather acts on
 
+        /// `SQLITE_ERROR`: a generic SQL error (a syntax error, a missing table); also a NUL byte
+        /// in the SQL text, which SQLite would stop reading at.
+        public static let sqliteError: Code = "SQLITE_ERROR"
         /// `SQLITE_BUSY`: another connection holds a lock (extended: `SQLITE_BUSY_SNAPSHOT`, ...).
         public static let sqliteBusy: Code = "SQLITE_BUSY"
         /// `SQLITE_LOCKED`: a lock held within the same process.

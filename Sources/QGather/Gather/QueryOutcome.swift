@@ -4,8 +4,9 @@ public struct QueryOutcome: Sendable {
     public enum Result: Sendable {
         /// The query ran: its rows, or its change count for DML.
         case rows(RowSet)
-        /// The query failed (a database error, a timeout, a lost connection).
-        case failed(QueryError)
+        /// The query failed (a database error, a timeout, a lost connection). Boxed: an error
+        /// is several times the size of the other cases, and every outcome would carry its room.
+        indirect case failed(QueryError)
         /// The query was cancelled before or while running (fail-fast, or the gather was cancelled).
         case cancelled
 

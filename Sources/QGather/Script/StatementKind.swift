@@ -33,38 +33,86 @@ package enum StatementKind {
     /// `plainWords(of:limit:)` on UTF-8 bytes.
     static func plainWords(of bytes: UnsafeBufferPointer<UInt8>, limit: Int = .max) -> [String]? {
         var words: [String] = []
-        var word: [UInt8] = []
-        func endWord() {
-            guard !word.isEmpty else { return }
-            words.append(String(decoding: word, as: UTF8.self))
-            word.removeAll(keepingCapacity: true)
+        let plain = scanPlainWords(bytes) { range in
+            words.append(StatementScanner.uppercased(ArraySlice(bytes[range])))
+            return words.count < limit
+        }
+        return plain ? words : nil
+    }
+
+    /// The tokenizing of `plainWords`, without making the words: calls `visit` with the byte
+    /// range of each word in order (as written, not upper-cased) until it returns false. Returns
+    /// false when a byte before that point needs the lexer.
+    static func scanPlainWords(_ bytes: UnsafeBufferPointer<UInt8>, visit: (Range<Int>) -> Bool) -> Bool {
+        var start = -1  // where the current word began; -1 outside a word
+        func endWord(at end: Int) -> Bool {
+            guard start >= 0 else { return true }
+            defer { start = -1 }
+            return visit(start..<end)
         }
         var i = 0
         while i < bytes.count {
             let byte = bytes[i]
-            i += 1
             switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"): word.append(byte - 32)
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "_"): word.append(byte)
-            case UInt8(ascii: "0")...UInt8(ascii: "9") where !word.isEmpty: word.append(byte)
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "_"):
+                if start < 0 { start = i }
+                i += 1
+            case UInt8(ascii: "0")...UInt8(ascii: "9") where start >= 0:
+                i += 1
             case UInt8(ascii: "0")...UInt8(ascii: "9"):
-                endWord()
-                if words.count >= limit { return words }
-                i = SQLLexer.numberEnd(in: bytes, from: i - 1)  // `1e5` is a number, as the lexer reads it
-            case UInt8(ascii: ":") where i < bytes.count && bytes[i] == UInt8(ascii: ":"):
-                endWord()
-                if words.count >= limit { return words }
+                i = SQLLexer.numberEnd(in: bytes, from: i)  // `1e5` is a number, as the lexer reads it
+            case UInt8(ascii: ":") where i + 1 < bytes.count && bytes[i + 1] == UInt8(ascii: ":"):
+                guard endWord(at: i) else { return true }
+                i += 1
                 while i < bytes.count && bytes[i] == UInt8(ascii: ":") { i += 1 }
             case 0x80...0xFF, UInt8(ascii: "'"), UInt8(ascii: "\""), UInt8(ascii: "$"), UInt8(ascii: "-"), UInt8(ascii: "/"),
                  UInt8(ascii: ";"), UInt8(ascii: "`"), UInt8(ascii: "["), UInt8(ascii: "\\"), UInt8(ascii: ":"):
-                return nil
+                return false
             default:
-                endWord()
-                if words.count >= limit { return words }
+                guard endWord(at: i) else { return true }
+                i += 1
             }
         }
-        endWord()
-        return Array(words.prefix(limit))
+        _ = endWord(at: bytes.count)
+        return true
+    }
+
+    /// Whether `word` is `keyword` (upper-case ASCII) in any case.
+    private static func word(_ word: UnsafeBufferPointer<UInt8>, is keyword: [UInt8]) -> Bool {
+        guard word.count == keyword.count else { return false }
+        for (byte, letter) in zip(word, keyword) where (byte >= 0x61 && byte <= 0x7A ? byte - 0x20 : byte) != letter { return false }
+        return true
+    }
+
+    private static let readingFirstWords = ["SELECT", "VALUES", "TABLE", "WITH"].map { Array($0.utf8) }
+    private static let writingWordBytes = writingWords.map { Array($0.utf8) }
+    private static let sessionWordBytes = (sessionWords.sorted() + ["PRAGMA"]).map { Array($0.utf8) }
+    private static let (showBytes, explainBytes, analyzeBytes) = (Array("SHOW".utf8), Array("EXPLAIN".utf8), Array("ANALYZE".utf8))
+
+    /// `isReadOnly(words: plainWords(of: sql))` without making the words; nil when the text
+    /// is not plain.
+    static func plainIsReadOnly(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool? {
+        enum First { case none, reading, show, explain, other }
+        var first = First.none
+        var writing = false
+        var analyze = false
+        let plain = scanPlainWords(bytes) { range in
+            let text = UnsafeBufferPointer(rebasing: bytes[range])
+            if first == .none {
+                first = readingFirstWords.contains { word(text, is: $0) } ? .reading
+                    : word(text, is: showBytes) ? .show : word(text, is: explainBytes) ? .explain : .other
+            }
+            if !writing && writingWordBytes.contains(where: { word(text, is: $0) }) { writing = true }
+            if !analyze && word(text, is: analyzeBytes) { analyze = true }
+            return true
+        }
+        guard plain else { return nil }
+        switch first {
+        case .reading: return !writing
+        case .show: return true
+        case .explain: return !analyze && !writing
+        case .none, .other: return false
+        }
     }
 
     /// Whether `sql` only reads: a SELECT, VALUES, TABLE, SHOW or EXPLAIN without ANALYZE, or a
@@ -86,7 +134,7 @@ package enum StatementKind {
 
     /// `isSingleRead` of a query's SQL, read in place when it is plain.
     static func isSingleRead(_ query: Query, dialect: SQLDialect) -> Bool {
-        if let words = query.withUTF8SQL({ plainWords(of: $0) }) { return isReadOnly(words: words) }
+        if let readOnly = query.withUTF8SQL(plainIsReadOnly) { return readOnly }
         return isSingleReadLexed(query.sql, dialect: dialect)
     }
 
@@ -123,10 +171,16 @@ package enum StatementKind {
 
     /// `sessionStatement` of a query's SQL, read in place when it is plain.
     package static func sessionStatement(_ query: Query, dialect: SQLDialect) -> String? {
-        if let words = query.withUTF8SQL({ plainWords(of: $0, limit: 2) }) {
-            // Most statements start with neither kind of word: their text is not made.
-            guard let first = words.first, sessionWords.contains(first) || first == "PRAGMA" else { return nil }
+        let firstIsSessionWord: Bool? = query.withUTF8SQL { bytes in
+            var session = false
+            let plain = scanPlainWords(bytes) { range in
+                session = sessionWordBytes.contains { word(UnsafeBufferPointer(rebasing: bytes[range]), is: $0) }
+                return false
+            }
+            return plain ? session : nil
         }
+        // Most statements start with neither kind of word: their text is not made.
+        if firstIsSessionWord == false { return nil }
         return sessionStatement(query.sql, dialect: dialect)
     }
 

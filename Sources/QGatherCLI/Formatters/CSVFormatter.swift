@@ -11,6 +11,8 @@ struct CSVFormatter: OutcomeFormatter {
     private var wroteOne = false
     /// The query whose rows were streamed (its outcome then only ends the result).
     private var streamingIndex: Int?
+    /// The last header written, and its line.
+    private var lastHeader: (columns: [Column], sqliteStyle: Bool, line: String)?
 
     var streamsRows: Bool { true }
 
@@ -45,7 +47,12 @@ struct CSVFormatter: OutcomeFormatter {
     private mutating func writeHeader(_ columns: [Column], sqliteStyle: Bool, into output: OutputWriter) {
         if wroteOne { output.write("\n") }
         wroteOne = true
-        if options.header { output.write(columns.map { field($0.name, sqliteStyle: sqliteStyle) }.joined(separator: ",") + "\n") }
+        guard options.header else { return }
+        // A generated batch repeats one shape: its header line is made once.
+        if lastHeader?.columns != columns || lastHeader?.sqliteStyle != sqliteStyle {
+            lastHeader = (columns, sqliteStyle, columns.map { field($0.name, sqliteStyle: sqliteStyle) }.joined(separator: ",") + "\n")
+        }
+        output.write(lastHeader!.line)
     }
 
     /// Writes rows straight from the chunk's bytes: each cell is the engine's own text, quoted

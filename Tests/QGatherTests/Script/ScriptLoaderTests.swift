@@ -120,6 +120,25 @@ private func loadError(_ paths: [String], dialect: SQLDialect = .sqlite) -> Scri
         #expect(batch.queries.first?.column == 1)
     }
 
+    @Test func overlongFormsSurrogatesAndCodePointsPastTheLastAreInvalidUTF8() throws {
+        for (bytes, line, offset) in [([0x53, 0x0A, 0xC0, 0x80], 2, 2), ([0x53, 0x0A, 0xE0, 0x80, 0x80], 2, 2), ([0x0A, 0x0A, 0xED, 0xA0, 0x80], 3, 2),
+                                      ([0xF0, 0x80, 0x80, 0x80], 1, 0), ([0xF4, 0x90, 0x80, 0x80], 1, 0), ([0x53, 0xE2, 0x41, 0x80], 1, 1)]
+            as [([UInt8], Int, Int)] {
+            let path = try temporaryFile(bytes)
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            #expect(throws: ScriptError(file: path, line: line, message: "is not valid UTF-8 text (byte \(offset))")) {
+                try ScriptLoader.readSources(paths: [path])
+            }
+        }
+    }
+
+    @Test func readSourcesKeepsTheBytesWithoutTheByteOrderMark() throws {
+        let path = try temporaryFile([0xEF, 0xBB, 0xBF] + Array("SELECT 'é';".utf8))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(try ScriptLoader.readSources(paths: [path]).map(\.bytes) == [Array("SELECT 'é';".utf8)])
+        #expect(try ScriptLoader.readSources(paths: [path]).map(\.path) == [path])
+    }
+
     @Test func severalFilesFormOneBatchNumberedAcrossFiles() throws {
         let first = try temporaryFile("SELECT 1;\n-- name: named\nSELECT 2;\n")
         let second = try temporaryFile("SELECT 3;\nSELECT 4\n")

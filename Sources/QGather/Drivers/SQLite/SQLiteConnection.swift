@@ -109,7 +109,7 @@ final class SQLiteConnection: DatabaseConnection {
             return .failure(QueryControl.error(for: reason))
         }
         let outcome = Result { () throws(QueryError) -> RowSet in
-            try SQLiteStatementRunner(db: db, channel: channel, refuseWrites: refuseWrites || self.refuseWrites).run(query.sql, parameters: query.parameters)
+            try SQLiteStatementRunner(db: db, channel: channel, refuseWrites: refuseWrites || self.refuseWrites).run(query)
         }
         let reason = control.end()
         switch sessionMode {

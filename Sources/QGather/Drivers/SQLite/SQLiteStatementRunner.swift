@@ -14,34 +14,52 @@ struct SQLiteStatementRunner {
 
     /// Runs every statement in `sql`; the result is the last statement's rows (or total changes).
     func run(_ sql: String, parameters: [String: Value] = [:]) throws(QueryError) -> RowSet {
-        var utf8 = Array(sql.utf8)
-        utf8.append(0)
-        return try utf8.withUnsafeBufferPointer { (buffer) throws(QueryError) -> RowSet in
-            let base = UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self)
-            var offset = 0
-            var last = RowSet(columns: [], rows: [], rowsAffected: 0)
-            while offset < buffer.count - 1 {
-                var statement: OpaquePointer?
-                var tail: UnsafePointer<CChar>?
-                let rc = sqlite3_prepare_v3(db, base + offset, Int32(buffer.count - 1 - offset), 0, &statement, &tail)
-                guard rc == SQLITE_OK else {
-                    let errorOffset = sqlite3_error_offset(db)
-                    throw error(offset: errorOffset >= 0 ? offset + Int(errorOffset) : nil)
-                }
-                let next = tail.map { $0 - base } ?? buffer.count - 1
-                defer { offset = next }
-                guard let statement else { continue }  // only comments or white space left
-                defer { sqlite3_finalize(statement) }
-                if refuseWrites && sqlite3_stmt_readonly(statement) == 0 {
-                    throw QueryError(kind: .database, code: .sqliteReadOnly,
-                                     message: "attempt to write a readonly database (--read-only refuses every statement that writes)",
-                                     offset: offset > 0 ? offset : nil)  // a later statement of a multi-statement query
-                }
-                try bind(parameters, to: statement)
-                last = try step(statement, statementOffset: offset)
-            }
-            return last
+        var sql = sql
+        return try sql.withUTF8 { bytes in Result { () throws(QueryError) in try run(utf8: bytes, parameters: parameters) } }.get()
+    }
+
+    /// Runs every statement of a query, read in place from its bytes (a split statement's SQL
+    /// is never copied into a String or a terminated buffer: SQLite takes its length).
+    func run(_ query: Query) throws(QueryError) -> RowSet {
+        try query.withUTF8SQL { bytes in Result { () throws(QueryError) in try run(utf8: bytes, parameters: query.parameters) } }.get()
+    }
+
+    /// Runs every statement in the UTF-8 `sql`.
+    private func run(utf8 sql: UnsafeBufferPointer<UInt8>, parameters: [String: Value]) throws(QueryError) -> RowSet {
+        // SQLite stops reading at a NUL byte: the text after it would silently not run.
+        if let nul = sql.firstIndex(of: 0) {
+            throw QueryError(kind: .database, code: .sqliteError, message: "the SQL text contains a NUL byte (byte \(nul)): SQLite would not read past it",
+                             offset: nul)
         }
+        guard let start = sql.baseAddress, !sql.isEmpty else { return RowSet(columns: [], rows: [], rowsAffected: 0) }
+        let base = UnsafeRawPointer(start).assumingMemoryBound(to: CChar.self)
+        var offset = 0
+        var last: RowSet?
+        while offset < sql.count {
+            var statement: OpaquePointer?
+            var tail: UnsafePointer<CChar>?
+            let rc = sqlite3_prepare_v3(db, base + offset, Int32(clamping: sql.count - offset), 0, &statement, &tail)
+            guard rc == SQLITE_OK else {
+                let errorOffset = sqlite3_error_offset(db)
+                throw error(offset: errorOffset >= 0 ? offset + Int(errorOffset) : nil)
+            }
+            let next = tail.map { $0 - base } ?? sql.count
+            // SQLite always moves on; should it not, the rest is an error, not a silent end or a loop.
+            guard next > offset || statement != nil else {
+                throw QueryError(kind: .database, code: .sqliteError, message: "SQLite did not read the SQL past byte \(offset)", offset: offset)
+            }
+            defer { offset = max(next, offset + 1) }
+            guard let statement else { continue }  // only comments or white space left
+            defer { sqlite3_finalize(statement) }
+            if refuseWrites && sqlite3_stmt_readonly(statement) == 0 {
+                throw QueryError(kind: .database, code: .sqliteReadOnly,
+                                 message: "attempt to write a readonly database (--read-only refuses every statement that writes)",
+                                 offset: offset > 0 ? offset : nil)  // a later statement of a multi-statement query
+            }
+            try bind(parameters, to: statement)
+            last = try step(statement, statementOffset: offset)
+        }
+        return last ?? RowSet(columns: [], rows: [], rowsAffected: 0)
     }
 
     /// Binds `:name` parameters with `sqlite3_bind_*`; an unbound placeholder is an error, not NULL.

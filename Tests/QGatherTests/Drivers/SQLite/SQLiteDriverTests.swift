@@ -69,6 +69,24 @@ struct SQLiteDriverTests {
         await db.close()
     }
 
+    @Test func aNulByteInTheSQLIsAnErrorNotTheEndOfTheText() async throws {
+        let db = Database.sqlite(":memory:", configuration: .init(maxConnections: 1))
+        let outcomes = await db.gather(Batch([Query("SELECT 1;\u{0}DROP TABLE nothing"), Query("SELECT 2")]), options: GatherOptions(policy: .collect))
+        let error = try #require(outcomes[0].error)
+        #expect(error.code == .sqliteError && error.message.contains("NUL byte (byte 9)"), "\(error)")
+        #expect(outcomes[1].rowSet?.rows == [[.integer(2)]])
+        await db.close()
+    }
+
+    @Test func emptyAndCommentOnlySQLReturnsNoRows() async throws {
+        let db = Database.sqlite(":memory:", configuration: .init(maxConnections: 1))
+        for sql in ["", "  ", "-- only a comment", "/* c */ ;"] {
+            let rows = try await db.execute(Query(sql))
+            #expect(rows.rows.isEmpty && rows.rowsAffected == 0, "\(sql)")
+        }
+        await db.close()
+    }
+
     // MARK: Opening
 
     @Test func missingFileFailsValidateAndCreatesNothing() async {
