@@ -41,6 +41,7 @@ enum QGatherMain {
         // in the database first), not a signal that kills the process on the spot.
         signal(SIGPIPE, SIG_IGN)
         signal(SIGXFSZ, SIG_IGN)
+        SQLiteDriver.disableMemoryStatistics()
         let arguments = ArgumentRewriter.rewrite(Array(CommandLine.arguments.dropFirst()))
         do {
             var command = try QGatherCommand.parseAsRoot(arguments)

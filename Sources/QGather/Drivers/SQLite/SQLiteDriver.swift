@@ -35,6 +35,16 @@ package final class SQLiteDriver: DatabaseDriver {
     /// The target for messages (a PostgreSQL password never appears).
     package var displayName: String { path }
 
+    /// Turns off SQLite's memory statistics for this process, before any connection opens: with
+    /// them, every allocation of every connection takes one global mutex, which the connections
+    /// of a batch of quick queries contend for. A process-wide setting, so only a program that
+    /// owns its SQLite (the CLI) calls it, never the library on a caller's behalf. Returns false
+    /// when SQLite was already initialised and nothing changed.
+    @discardableResult
+    package static func disableMemoryStatistics() -> Bool {
+        qgather_sqlite_disable_memstatus() == SQLITE_OK
+    }
+
     private let filename: String
     private let anchor = Mutex<SQLiteConnection?>(nil)
     private let connectionCounter = Atomic<Int>(0)
