@@ -61,6 +61,22 @@ extension Batch {
             }
         }
 
+        /// Calls `body` with each query's position and SQL bytes, in order, without making the
+        /// queries (a split batch reads its statements where they are in the script).
+        package func forEachSQL(_ body: (Int, UnsafeBufferPointer<UInt8>) -> Void) {
+            switch storage {
+            case .list(let queries):
+                for (position, query) in queries.enumerated() { query.withUTF8SQL { body(position, $0) } }
+            case .scripts(let scripts, _):
+                for script in scripts {
+                    script.forEachSQL { offset, bytes in
+                        let position = script.firstIndex + offset
+                        if !changed.isEmpty, let query = changed[position] { query.withUTF8SQL { body(position, $0) } } else { body(position, bytes) }
+                    }
+                }
+            }
+        }
+
         /// The script whose statements include batch position `position` (binary search: scripts
         /// hold consecutive positions, in order).
         private static func script(holding position: Int, in scripts: [ScriptStatements]) -> ScriptStatements {

@@ -59,6 +59,19 @@ final class ScriptStatements: Sendable {
         return query
     }
 
+    /// Calls `body` with each statement's position and SQL bytes, in order, without making queries.
+    func forEachSQL(_ body: (Int, UnsafeBufferPointer<UInt8>) -> Void) {
+        bytes.withUnsafeBufferPointer { buffer in
+            for (position, record) in records.enumerated() {
+                if !farQueries.isEmpty, let query = farQueries[position] {
+                    query.withUTF8SQL { body(position, $0) }
+                } else {
+                    body(position, UnsafeBufferPointer(rebasing: buffer[Int(record.start)..<Int(record.end)]))
+                }
+            }
+        }
+    }
+
     /// Collects a script's statements as the scanner finds them.
     struct Builder {
         private let bytes: [UInt8]

@@ -30,26 +30,76 @@ struct DurationHistory: Sendable {
     static func load(from url: URL?) -> (history: DurationHistory, warning: String?) {
         var history = DurationHistory(url: url)
         guard let url, FileManager.default.fileExists(atPath: url.path) else { return (history, nil) }
-        guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+        guard let data = FileManager.default.contents(atPath: url.path) else {
             return (history, "warning: \(url.path): cannot read the duration history; starting queries in file order")
         }
-        for line in text.split(separator: "\n") {
-            let fields = line.split(separator: " ")
-            guard fields.count == 3, let key = UInt64(fields[0], radix: 16), let micros = Int64(fields[1]), micros >= 0,
-                  let used = Int64(fields[2]) else {
-                return (DurationHistory(url: url), "warning: \(url.path): the duration history is damaged; it starts over")
+        // Read as bytes: a line is `KEY MICROS LASTUSED` (hex, decimal, decimal); anything else
+        // means the file is damaged. (Splitting it as a String costs more than the batch's start.)
+        let parsed: [UInt64: (microseconds: Int64, lastUsed: Int64)]? = data.withUnsafeBytes { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            var entries: [UInt64: (microseconds: Int64, lastUsed: Int64)] = [:]
+            var i = 0
+            func number(radix: UInt64, last: Bool) -> UInt64? {
+                var value: UInt64 = 0
+                var digits = 0
+                while i < bytes.count {
+                    let byte = bytes[i]
+                    let digit: UInt64
+                    switch byte {
+                    case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt64(byte - UInt8(ascii: "0"))
+                    case UInt8(ascii: "a")...UInt8(ascii: "f") where radix == 16: digit = UInt64(byte - UInt8(ascii: "a") + 10)
+                    case UInt8(ascii: "A")...UInt8(ascii: "F") where radix == 16: digit = UInt64(byte - UInt8(ascii: "A") + 10)
+                    default:
+                        // A field ends at one space; the last at the end of its line (or of the file).
+                        let end = last ? byte == UInt8(ascii: "\n") : byte == UInt8(ascii: " ")
+                        guard end, digits > 0 else { return nil }
+                        i += 1
+                        return value
+                    }
+                    let (times, overflowTimes) = value.multipliedReportingOverflow(by: radix)
+                    let (sum, overflowSum) = times.addingReportingOverflow(digit)
+                    guard !overflowTimes, !overflowSum, digits < 20 else { return nil }
+                    value = sum
+                    digits += 1
+                    i += 1
+                }
+                return last && digits > 0 ? value : nil
             }
-            history.entries[key] = (micros, used)
+            while i < bytes.count {
+                if bytes[i] == UInt8(ascii: "\n") {  // an empty line
+                    i += 1
+                    continue
+                }
+                guard let key = number(radix: 16, last: false), let micros = number(radix: 10, last: false),
+                      let used = number(radix: 10, last: true), micros <= UInt64(Int64.max), used <= UInt64(Int64.max) else { return nil }
+                entries[key] = (Int64(micros), Int64(used))
+            }
+            return entries
         }
+        guard let parsed else {
+            return (DurationHistory(url: url), "warning: \(url.path): the duration history is damaged; it starts over")
+        }
+        history.entries = parsed
         return (history, nil)
     }
 
     /// The key of `sql` on `target` (a path or connection description without secrets).
     static func key(sql: String, target: String) -> UInt64 {
+        var sql = sql
+        return sql.withUTF8 { key(sqlBytes: $0, target: target) }
+    }
+
+    /// `key(sql:target:)` of a query's SQL, read in place.
+    static func key(_ query: Query, target: String) -> UInt64 {
+        query.withUTF8SQL { key(sqlBytes: $0, target: target) }
+    }
+
+    /// `key(sql:target:)` of SQL given as UTF-8 bytes.
+    static func key(sqlBytes: UnsafeBufferPointer<UInt8>, target: String) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in target.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
         hash = (hash ^ 0) &* 0x100_0000_01b3
-        for byte in sql.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        for byte in sqlBytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
         return hash
     }
 

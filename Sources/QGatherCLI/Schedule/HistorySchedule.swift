@@ -30,12 +30,16 @@ final class HistorySchedule: Sendable {
         // No key is kept for a query the history does not hold as long: a batch of millions
         // of quick queries costs nothing per query here.
         var knownLong: [Int: UInt64] = [:]
-        let planned = StartSchedule.longestFirst(queries) { query in
-            let key = DurationHistory.key(sql: query.sql, target: identity)
-            guard let expected = history.expected(key) else { return nil }
-            if expected >= StartSchedule.longQuery { knownLong[query.index] = key }
-            return expected
+        var long: [(index: Int, duration: Duration)] = []
+        if !history.entries.isEmpty {
+            queries.forEachSQL { index, sql in
+                let key = DurationHistory.key(sqlBytes: sql, target: identity)
+                guard let expected = history.expected(key), expected >= StartSchedule.longQuery else { return }
+                knownLong[index] = key
+                long.append((index, expected))
+            }
         }
+        let planned = StartSchedule.longestFirst(count: queries.count, long: long)
         self.history = Mutex(history)
         self.identity = identity
         self.queries = queries
@@ -58,7 +62,7 @@ final class HistorySchedule: Sendable {
         guard !durations.isEmpty || startsOver else { return }
         let warning = history.withLock { history in
             for (index, duration) in durations {
-                history.record(knownLong[index] ?? DurationHistory.key(sql: queries[index].sql, target: identity), duration)
+                history.record(knownLong[index] ?? DurationHistory.key(queries[index], target: identity), duration)
             }
             return history.save()
         }

@@ -19,13 +19,19 @@ enum StartSchedule: String, CaseIterable, ExpressibleByArgument {
         for query in queries {
             if let duration = expected(query), duration >= longQuery { long.append((query.index, duration)) }
         }
+        return longestFirst(count: queries.count, long: long)
+    }
+
+    /// The start order of queries `0..<count` when those in `long` (index, expected duration, each
+    /// at least `longQuery`) go first, longest first; nil when that is the file order.
+    static func longestFirst(count: Int, long: [(index: Int, duration: Duration)]) -> (order: [Int], moved: Int)? {
         let front = long.sorted { $0.duration != $1.duration ? $0.duration > $1.duration : $0.index < $1.index }.map(\.index)
         // Already in file order (nothing long, or the long ones first and in order): no order is made.
         guard front != Array(0..<front.count) else { return nil }
         var order = front
-        order.reserveCapacity(queries.count)
+        order.reserveCapacity(count)
         let moved = Set(front)
-        for query in queries where !moved.contains(query.index) { order.append(query.index) }
+        for index in 0..<count where !moved.contains(index) { order.append(index) }
         return (order, front.count)
     }
 }

@@ -42,6 +42,17 @@ import Testing
         #expect(batch.queries[0].parameters.isEmpty)
     }
 
+    @Test func forEachSQLReadsWhatEachQueryHoldsChangedOnesIncluded() throws {
+        var split = try ScriptLoader.split(Self.scripts, dialect: .sqlite)
+        split.queries[2].sql = "SELECT 'changed'"
+        for batch in [split, Batch(sql: ["SELECT 1", "", "SELECT 'é'"])] {
+            var seen: [(Int, String)] = []
+            batch.queries.forEachSQL { index, bytes in seen.append((index, String(decoding: bytes, as: UTF8.self))) }
+            #expect(seen.map(\.0) == Array(0..<batch.count))
+            #expect(seen.map(\.1) == batch.queries.map(\.sql))
+        }
+    }
+
     @Test func aBatchOfQueriesAndASplitBatchOfTheSameStatementsAreEqual() throws {
         let split = try ScriptLoader.split([ScriptSource(path: "<inline>", text: "SELECT 1;SELECT 2")], dialect: .sqlite)
         let made = Batch([Query("SELECT 1", column: 1), Query("SELECT 2", column: 10)])
