@@ -100,14 +100,13 @@ package struct Gatherer: Sendable {
         await withTaskGroup(of: [QueryOutcome].self) { group in
             var nextToStart = 0
             func startNext() {
-                let run = planner.nextRun(of: startOrder, from: nextToStart, jobs: jobs)
-                nextToStart = run.upperBound
-                if run.count == 1 {
-                    let query = startOrder[run.lowerBound]
+                let runQueries = planner.nextRunQueries(of: startOrder, from: nextToStart, jobs: jobs)
+                nextToStart += runQueries.count
+                if runQueries.count == 1 {
+                    let query = runQueries[0]
                     let channel = channels.channel(for: query)
                     group.addTask { [await runWithRetries(query, channel: channel, pool: pool, batchStart: batchStart, clock: clock)] }
                 } else {
-                    let runQueries = Array(startOrder[run])
                     let runChannels = runQueries.map { channels.channel(for: $0) }
                     group.addTask { await runPipelined(runQueries, channels: runChannels, pool: pool, batchStart: batchStart, clock: clock) }
                 }

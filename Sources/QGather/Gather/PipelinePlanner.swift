@@ -43,23 +43,30 @@ struct PipelinePlanner {
     /// The queries to run next on one connection, starting at `start`: one, or a run of single
     /// read-only statements as long as the current depth and the share of `jobs` allow.
     func nextRun<Queries: RandomAccessCollection<Query>>(of queries: Queries, from start: Int, jobs: Int) -> Range<Int> where Queries.Index == Int {
-        guard enabled else { return start..<start + 1 }
+        start..<start + nextRunQueries(of: queries, from: start, jobs: jobs).count
+    }
+
+    /// `nextRun`, as the queries themselves (each read from `queries` once).
+    func nextRunQueries<Queries: RandomAccessCollection<Query>>(of queries: Queries, from start: Int, jobs: Int) -> [Query] where Queries.Index == Int {
+        let first = queries[start]
+        guard enabled else { return [first] }
         let remaining = queries.count - start
         let share = (remaining + jobs - 1) / jobs
         let limit = min(depth, share)
-        guard limit > 1 else { return start..<start + 1 }
-        var end = start
+        guard limit > 1 else { return [first] }
+        var run: [Query] = []
+        run.reserveCapacity(limit)
         var bytes = 0
-        while end < start + limit {
-            let query = queries[end]
+        while run.count < limit {
+            let query = run.isEmpty ? first : queries[start + run.count]
             bytes += requestSize(query)
             // A query with a timeout of its own is stopped on its own, and a check's verdict
             // (which may stop the batch) comes after its run: both go alone.
             guard bytes <= Self.maxBytes, query.timeout == nil, query.expectation == nil,
                   StatementKind.isSingleRead(query, dialect: dialect) else { break }
-            end += 1
+            run.append(query)
         }
-        return start..<max(end, start + 1)
+        return run.isEmpty ? [first] : run
     }
 
     /// Learns from a finished run of `count` queries that took `elapsed` together.

@@ -37,7 +37,12 @@ public struct Batch: Sendable {
     @discardableResult
     public mutating func bind(_ values: [String: Value], dialect: SQLDialect) throws(ParameterError) -> Set<String> {
         var unused = Set(values.keys)
-        for i in queries.indices {
+        // Only a statement with a `:` can hold a placeholder: the others are not made into queries.
+        var candidates: [Int] = []
+        queries.forEachSQL { index, sql in
+            if sql.contains(UInt8(ascii: ":")) { candidates.append(index) }
+        }
+        for i in candidates {
             var query = queries[i]
             let names = SQLPlaceholder.names(SQLPlaceholder.find(in: query, dialect: dialect))
             guard !names.isEmpty else { continue }

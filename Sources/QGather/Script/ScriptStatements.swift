@@ -50,7 +50,7 @@ final class ScriptStatements: Sendable {
         let record = records[position]
         let index = firstIndex + position
         let annotation = annotations.isEmpty ? nil : annotations[position]
-        var query = Query(bytes: bytes, range: Int(record.start)..<Int(record.end), name: annotation?.name ?? "q\(index + 1)",
+        var query = Query(bytes: bytes, range: Int(record.start)..<Int(record.end), name: annotation?.name ?? Self.positionalName(index),
                           index: index, file: file, line: Int(record.line), column: Int(record.column))
         if let annotation, annotation.expectation != nil || annotation.timeout != nil {
             query.expectation = annotation.expectation
@@ -69,6 +69,29 @@ final class ScriptStatements: Sendable {
                     body(position, UnsafeBufferPointer(rebasing: buffer[Int(record.start)..<Int(record.end)]))
                 }
             }
+        }
+    }
+
+    /// `q1`, `q2`, ... for batch index 0, 1, ...: made for every query read, so without the
+    /// general formatting of string interpolation.
+    static func positionalName(_ index: Int) -> String {
+        var number = index + 1
+        guard number > 0 else { return "q\(number)" }
+        return String(unsafeUninitializedCapacity: 21) { buffer in
+            var digits = 0
+            var rest = number
+            repeat {
+                digits += 1
+                rest /= 10
+            } while rest > 0
+            buffer[0] = UInt8(ascii: "q")
+            var position = digits
+            repeat {
+                buffer[position] = UInt8(ascii: "0") + UInt8(number % 10)
+                number /= 10
+                position -= 1
+            } while number > 0
+            return digits + 1
         }
     }
 

@@ -171,17 +171,19 @@ package enum StatementKind {
 
     /// `sessionStatement` of a query's SQL, read in place when it is plain.
     package static func sessionStatement(_ query: Query, dialect: SQLDialect) -> String? {
-        let firstIsSessionWord: Bool? = query.withUTF8SQL { bytes in
-            var session = false
-            let plain = scanPlainWords(bytes) { range in
-                session = sessionWordBytes.contains { word(UnsafeBufferPointer(rebasing: bytes[range]), is: $0) }
-                return false
-            }
-            return plain ? session : nil
+        query.withUTF8SQL { sessionStatement(utf8: $0, dialect: dialect) }
+    }
+
+    /// `sessionStatement` of UTF-8 SQL, read in place when it is plain.
+    package static func sessionStatement(utf8 bytes: UnsafeBufferPointer<UInt8>, dialect: SQLDialect) -> String? {
+        var session = false
+        let plain = scanPlainWords(bytes) { range in
+            session = sessionWordBytes.contains { word(UnsafeBufferPointer(rebasing: bytes[range]), is: $0) }
+            return false
         }
         // Most statements start with neither kind of word: their text is not made.
-        if firstIsSessionWord == false { return nil }
-        return sessionStatement(query.sql, dialect: dialect)
+        if plain && !session { return nil }
+        return sessionStatement(String(decoding: bytes, as: UTF8.self), dialect: dialect)
     }
 
     private static func sessionStatement(words: [String], sql: String) -> String? {

@@ -42,11 +42,15 @@ struct BatchPreparation {
     /// the `--param` values and returns a warning for each one no query uses.
     private func check(_ batch: inout Batch) throws(Failure) -> [String] {
         if !options.serial {
-            for query in batch.queries {
-                if let statement = StatementKind.sessionStatement(query, dialect: dialect) {
-                    throw Failure(message: "\(query.file):\(query.line): \(query.name): \(statement) would apply to one random connection "
-                        + "of a parallel batch; use --init for per-connection settings or --serial to run the file in order on one connection")
-                }
+            var first: (index: Int, statement: String)?
+            batch.queries.forEachSQL { index, sql in
+                guard first == nil, let statement = StatementKind.sessionStatement(utf8: sql, dialect: dialect) else { return }
+                first = (index, statement)
+            }
+            if let (index, statement) = first {
+                let query = batch.queries[index]
+                throw Failure(message: "\(query.file):\(query.line): \(query.name): \(statement) would apply to one random connection "
+                    + "of a parallel batch; use --init for per-connection settings or --serial to run the file in order on one connection")
             }
         }
         do {

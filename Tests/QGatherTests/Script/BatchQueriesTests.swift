@@ -59,6 +59,12 @@ import Testing
         #expect(split.queries == made.queries)
     }
 
+    @Test func positionalNamesAreQAndTheOneBasedIndex() {
+        for index in [0, 1, 8, 9, 10, 98, 99, 12_345, 1_999_999, Int.max - 1] {
+            #expect(ScriptStatements.positionalName(index) == "q\(index + 1)")
+        }
+    }
+
     @Test func validUTF8OfEveryLengthPasses() {
         let text = "a é € 𝄞 \u{10FFFF} \u{FFFD} \u{E000}"
         #expect(ScriptLoader.firstInvalidUTF8(in: Array(text.utf8)) == text.utf8.count)
