@@ -35,6 +35,19 @@ extension SQLiteConnection: PipeliningConnection {
         var results: [PipelinedResult] = []
         results.reserveCapacity(queries.count)
         var failed = false
+        // A run holds reads only: in a parallel batch they share one read transaction, so the
+        // file is locked and its change counter checked once per run, not once per statement.
+        // Each still sees committed data, as if it had run alone at the run's start.
+        let db = handle.pointer
+        let shareTransaction = sessionMode == .autocommit && queries.count > 1 && sqlite3_get_autocommit(db) != 0
+            && sqlite3_exec(db, "BEGIN DEFERRED", nil, nil, nil) == SQLITE_OK
+        defer {
+            // Ended by COMMIT, which for reads only releases the lock (and keeps whatever a
+            // statement judged a read might have written); if that fails, by ROLLBACK.
+            if shareTransaction && sqlite3_get_autocommit(db) == 0 && sqlite3_exec(db, "COMMIT", nil, nil, nil) != SQLITE_OK {
+                sqlite3_exec(db, "ROLLBACK", nil, nil, nil)
+            }
+        }
         for (query, channel) in zip(queries, channels) {
             let started = ContinuousClock.now
             let statement = QueryControl()
@@ -43,7 +56,7 @@ extension SQLiteConnection: PipeliningConnection {
             // run under fail-fast: this statement never starts.
             let skipped = control.stopReason != nil || (failed && stopAtFirstError)
             if skipped { statement.stop(.cancelled) }
-            var result = runOnThread(query, control: statement, channel: channel)
+            var result = runOnThread(query, control: statement, channel: channel, holdTransaction: shareTransaction)
             running.set(nil)
             if case .failure(var error) = result {
                 error.attach(to: query)

@@ -6,10 +6,10 @@ import Synchronization
 /// locking is unnecessary because only this connection's thread ever uses the handle.
 final class SQLiteConnection: DatabaseConnection {
     let thread: ConnectionThread
-    private let handle: SQLiteHandle
+    let handle: SQLiteHandle
     private let busyWait: SQLiteBusyWait
     private let usable = Atomic<Bool>(true)
-    private let sessionMode: SessionMode
+    let sessionMode: SessionMode
 
     private let refuseWrites: Bool
 

@@ -55,6 +55,27 @@ struct SQLiteRunTests {
         await db.close()
     }
 
+    @Test func aRunSharesOneReadTransactionAndLeavesNoneOpenEvenAfterAFailure() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("qgather-run-\(UUID().uuidString).db").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let recorder = PipelineRecorder(SQLiteDriver(path: path, options: { var o = SQLiteDriver.Options(); o.create = true; return o }()))
+        let db = Database(driver: recorder, maxConnections: 1)
+        try await db.execute("CREATE TABLE t(x); INSERT INTO t VALUES (1), (2), (3)")
+        let sql = (0..<120).map { $0 == 50 ? "SELECT nope FROM t" : "SELECT count(*) FROM t WHERE x <= \($0 % 3 + 1)" }
+        let outcomes = await db.gather(Batch(sql: sql), options: Self.options(jobs: 1, policy: .collect))
+        #expect(recorder.pipelines.contains { $0.contains(50) && $0.count > 1 }, "\(recorder.pipelines)")
+        #expect(outcomes[50].error?.message == "no such column: nope")
+        #expect(outcomes.enumerated().allSatisfy { i, o in i == 50 || o.rowSet?.rows == [[.integer(Int64(i % 3 + 1))]] })
+        // The connection is back in autocommit: another connection writes without waiting for a
+        // lock, and a write on this one is committed at once (not inside a transaction left open).
+        let other = Database.sqlite(path, configuration: .init(maxConnections: 1, busyTimeout: .zero))
+        try await other.execute("INSERT INTO t VALUES (4)")
+        try await db.execute("INSERT INTO t VALUES (5)")
+        #expect(try await other.execute("SELECT count(*) FROM t").rows == [[.integer(5)]])
+        await other.close()
+        await db.close()
+    }
+
     @Test func aSerialRunTakesRunsOnItsOneConnectionAndKeepsItsSessionAndOrder() async throws {
         let (db, recorder) = try await Self.database(connections: 2)
         // A temporary table exists on one connection only: every read sees it, so all ran on the session's.
