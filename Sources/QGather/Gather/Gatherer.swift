@@ -114,12 +114,20 @@ package struct Gatherer: Sendable {
             for _ in 0..<min(jobs, queries.count) { startNext() }
             while let finished = await group.next() {
                 var failure: QueryOutcome?
+                // The outcomes next in output order go straight out; only those that finished
+                // ahead of an earlier query wait in `pending`.
+                var ready: [QueryOutcome] = []
                 for unchecked in finished {
                     let outcome = ExpectationCheck.apply(to: unchecked)
-                    pending[outcome.query.index] = outcome
                     options.onEvent?(.finished(outcome))
                     instruments.queryFinished(outcome)
                     if failure == nil, outcome.status.isFailure { failure = outcome }
+                    if outcome.query.index == nextToDeliver && pending.isEmpty {
+                        ready.append(outcome)
+                        nextToDeliver += 1
+                    } else {
+                        pending[outcome.query.index] = outcome
+                    }
                 }
                 let failed = failure != nil
                 planner.record(count: finished.count, elapsed: finished.reduce(.zero) { $0 + ($1.duration ?? .zero) }, failed: failed)
@@ -129,8 +137,7 @@ package struct Gatherer: Sendable {
                     group.cancelAll()
                 }
                 if !stopped && !Task.isCancelled && nextToStart < queries.count { startNext() }
-                var ready: [QueryOutcome] = []
-                while let outcome = pending.removeValue(forKey: nextToDeliver) {
+                while !pending.isEmpty, let outcome = pending.removeValue(forKey: nextToDeliver) {
                     ready.append(outcome)
                     nextToDeliver += 1
                 }

@@ -96,9 +96,19 @@ struct DurationHistory: Sendable {
 
     /// `key(sql:target:)` of SQL given as UTF-8 bytes.
     static func key(sqlBytes: UnsafeBufferPointer<UInt8>, target: String) -> UInt64 {
+        key(sqlBytes: sqlBytes, targetHash: targetHash(target))
+    }
+
+    /// The hash state after `target` and its separator: what every key of one target starts from.
+    static func targetHash(_ target: String) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in target.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        hash = (hash ^ 0) &* 0x100_0000_01b3
+        return (hash ^ 0) &* 0x100_0000_01b3
+    }
+
+    /// The key of SQL bytes on the target whose `targetHash` is `targetHash`.
+    static func key(sqlBytes: UnsafeBufferPointer<UInt8>, targetHash: UInt64) -> UInt64 {
+        var hash = targetHash
         for byte in sqlBytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
         return hash
     }

@@ -32,8 +32,9 @@ final class HistorySchedule: Sendable {
         var knownLong: [Int: UInt64] = [:]
         var long: [(index: Int, duration: Duration)] = []
         if !history.entries.isEmpty {
+            let targetHash = DurationHistory.targetHash(identity)
             queries.forEachSQL { index, sql in
-                let key = DurationHistory.key(sqlBytes: sql, target: identity)
+                let key = DurationHistory.key(sqlBytes: sql, targetHash: targetHash)
                 guard let expected = history.expected(key), expected >= StartSchedule.longQuery else { return }
                 knownLong[index] = key
                 long.append((index, expected))
