@@ -41,8 +41,10 @@ enum QGatherMain {
         // in the database first), not a signal that kills the process on the spot.
         signal(SIGPIPE, SIG_IGN)
         signal(SIGXFSZ, SIG_IGN)
-        SQLiteDriver.disableMemoryStatistics()
         let arguments = ArgumentRewriter.rewrite(Array(CommandLine.arguments.dropFirst()))
+        // SQLite's heap limits (`PRAGMA soft_heap_limit`/`hard_heap_limit`, through --init) work
+        // only with its memory statistics: a run that mentions them keeps them.
+        if !arguments.contains(where: { $0.lowercased().contains("heap_limit") }) { SQLiteDriver.disableMemoryStatistics() }
         do {
             var command = try QGatherCommand.parseAsRoot(arguments)
             if var asyncCommand = command as? AsyncParsableCommand {

@@ -107,9 +107,12 @@ package struct Gatherer: Sendable {
                     let channel = channels.channel(for: query)
                     group.addTask { [await runWithRetries(query, channel: channel, pool: pool, batchStart: batchStart, clock: clock)] }
                 } else {
-                    // A run's outcomes come back together, so only its first query can be at the
-                    // head of the output while it runs: the others could never stream.
-                    let runChannels = [channels.channel(for: runQueries[0])] + Array(repeating: nil, count: runQueries.count - 1)
+                    // A run's outcomes come back together: in file order only its first query can
+                    // be at the head of the output while it runs, so the others could never stream.
+                    // Reordered (longest first), an earlier query further on in the run can.
+                    let runChannels = startOrder.order == nil
+                        ? [channels.channel(for: runQueries[0])] + Array(repeating: nil, count: runQueries.count - 1)
+                        : runQueries.map { channels.channel(for: $0) }
                     group.addTask { await runPipelined(runQueries, channels: runChannels, pool: pool, batchStart: batchStart, clock: clock) }
                 }
             }

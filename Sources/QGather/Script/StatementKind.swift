@@ -176,10 +176,14 @@ package enum StatementKind {
 
     /// `sessionStatement` of UTF-8 SQL, read in place when it is plain.
     package static func sessionStatement(utf8 bytes: UnsafeBufferPointer<UInt8>, dialect: SQLDialect) -> String? {
+        // The first two words, as `leadingWords` reads them (a byte that needs the lexer before
+        // the second word sends it to the lexer, as it would there).
         var session = false
+        var words = 0
         let plain = scanPlainWords(bytes) { range in
-            session = sessionWordBytes.contains { word(UnsafeBufferPointer(rebasing: bytes[range]), is: $0) }
-            return false
+            if words == 0 { session = sessionWordBytes.contains { word(UnsafeBufferPointer(rebasing: bytes[range]), is: $0) } }
+            words += 1
+            return words < 2
         }
         // Most statements start with neither kind of word: their text is not made.
         if plain && !session { return nil }

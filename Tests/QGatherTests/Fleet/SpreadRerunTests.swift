@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 @testable import QGather
 import Testing
 
@@ -24,13 +25,13 @@ import Testing
             FleetMember(label: label, database: try .postgres(server + " application_name=\(app)"))
         })
         // The watch starts once the query has: on a loaded machine the batch's task may start late.
-        let (started, startedSink) = AsyncStream.makeStream(of: Void.self)
+        let started = Mutex(false)
         var gather = GatherOptions(jobs: 2)
-        gather.onEvent = { event in if case .started = event { startedSink.yield() } }
+        gather.onEvent = { event in if case .started = event { started.withLock { $0 = true } } }
         let options = FleetOptions(mode: .spread, gather: gather, perTarget: 1)
         let task = Task { await fleet.gather(Batch(sql: ["SELECT \(table)_log()"]), options: options) }
-        var startEvents = started.makeAsyncIterator()
-        _ = await startEvents.next()
+        for _ in 0..<1200 where !started.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(started.withLock { $0 }, "the query did not start within a minute")
         var terminated = 0
         for _ in 0..<200 where terminated == 0 {
             try await Task.sleep(for: .milliseconds(50))

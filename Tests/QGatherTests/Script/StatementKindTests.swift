@@ -45,7 +45,7 @@ import Testing
         var random = SplitMix64(seed: 0x1D_B17E5)
         let vocabulary = ["SELECT", "select", "FROM", "where", "WITH", "x1", "t_2", "INSERT", "into", "update", "DELETE", "values", "TABLE",
                           "explain", "analyze", "show", "1", "3.5", "1e5", "=", ",", "(", ")", "*", "::", ":p", "Create", "copy", "SET",
-                          "begin", "start", "transaction", "Pragma", "commit", "reset", "attach", "'s'", "-- c\n", "é", ";"]
+                          "begin", "start", "transaction", "Pragma", "commit", "reset", "attach", "'s'", "-- c\n", "é", ";", "U&'x'", "E'y'", "&"]
         let separators = [" ", "\n", "\t", ""]
         for _ in 0..<20_000 {
             let sql = (0..<random.int(1...10)).map { _ in random.pick(vocabulary) + random.pick(separators) }.joined()
@@ -54,7 +54,9 @@ import Testing
             let query = Query(bytes: script, range: 9..<(9 + sql.utf8.count), name: "q1", index: 0, file: "f.sql", line: 1, column: 10)
             #expect(query.sql == sql)
             #expect(StatementKind.isSingleRead(query, dialect: .postgres) == StatementKind.isSingleRead(sql, dialect: .postgres), "\(sql)")
-            #expect(StatementKind.sessionStatement(query, dialect: .sqlite) == StatementKind.sessionStatement(sql, dialect: .sqlite), "\(sql)")
+            for dialect in [SQLDialect.sqlite, .postgres] {
+                #expect(StatementKind.sessionStatement(query, dialect: dialect) == StatementKind.sessionStatement(sql, dialect: dialect), "\(sql)")
+            }
             var text = sql
             let inPlace = text.withUTF8 { StatementKind.plainIsReadOnly($0) }
             #expect(inPlace == StatementKind.plainWords(of: sql).map { StatementKind.isReadOnly($0.joined(separator: " "), dialect: .postgres) }, "\(sql)")

@@ -146,6 +146,6 @@ extension SQLiteDriver: PipelineCapableDriver {
     var pipelining: Bool { options.sessionMode != .snapshot }
 
     func pipelineRequestSize(of query: Query) -> Int {
-        query.sql.utf8.count
+        query.sqlByteCount
     }
 }

@@ -55,6 +55,34 @@ struct SQLiteRunTests {
         await db.close()
     }
 
+    @Test func aWriterWaitsForOneStatementOfARunOfSlowReadsNotForTheWholeRun() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("qgather-run-\(UUID().uuidString).db").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let recorder = PipelineRecorder(SQLiteDriver(path: path, options: { var o = SQLiteDriver.Options(); o.create = true; return o }()))
+        let db = Database(driver: recorder, maxConnections: 1)
+        try await db.execute("CREATE TABLE t(x); INSERT INTO t VALUES (1)")
+        // Each slow read holds the file's read lock while it runs (it reads t); runs deepen
+        // whatever the speed, so the slow ones share runs of 8 and 16.
+        let slow = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 300000) SELECT count(*) FROM c, t"
+        let sql = Array(repeating: "SELECT x FROM t", count: 7) + Array(repeating: slow, count: 24)
+        let slowStarted = Mutex(false)
+        var options = Self.options(jobs: 1)
+        options.onEvent = { event in if case .started(let query, _) = event, query.index >= 15 { slowStarted.withLock { $0 = true } } }
+        let task = Task { [options] in await db.gather(Batch(sql: sql), options: options) }
+        for _ in 0..<1200 where !slowStarted.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(10)) }
+        let writer = Database.sqlite(path, configuration: .init(maxConnections: 1, busyTimeout: .seconds(1)))
+        let clock = ContinuousClock()
+        let began = clock.now
+        try await writer.execute("INSERT INTO t VALUES (2)")
+        let waited = clock.now - began
+        await writer.close()
+        let outcomes = await task.value
+        #expect(recorder.pipelines.contains { $0.count >= 8 && $0.allSatisfy { $0 >= 7 } }, "\(recorder.pipelines)")
+        #expect(outcomes.allSatisfy { $0.status == .ok }, "\(outcomes.compactMap(\.error))")
+        #expect(waited < .seconds(1), "the writer waited \(waited)")
+        await db.close()
+    }
+
     @Test func aRunSharesOneReadTransactionAndLeavesNoneOpenEvenAfterAFailure() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("qgather-run-\(UUID().uuidString).db").path
         defer { try? FileManager.default.removeItem(atPath: path) }
