@@ -88,7 +88,8 @@ package struct Gatherer: Sendable {
         let clock = ContinuousClock()
         let batchStart = clock.now
         // Outcomes that finished before an earlier query did, by index: memory follows how far
-        // the batch runs ahead of its slowest query, not the batch's size.
+        // the batch runs ahead of its slowest query (at most `pendingLimit` in file order), not
+        // the batch's size.
         var pending: [Int: QueryOutcome] = [:]
         var nextToDeliver = 0
         var stopped = false
@@ -99,9 +100,11 @@ package struct Gatherer: Sendable {
         let startOrder = StartOrder(queries: queries, order: options.serial ? nil : options.startOrder)
         await withTaskGroup(of: [QueryOutcome].self) { group in
             var nextToStart = 0
+            var running = 0
             func startNext() {
                 let runQueries = planner.nextRunQueries(of: startOrder, from: nextToStart, jobs: jobs)
                 nextToStart += runQueries.count
+                running += 1
                 if runQueries.count == 1 {
                     let query = runQueries[0]
                     let channel = channels.channel(for: query)
@@ -118,6 +121,7 @@ package struct Gatherer: Sendable {
             }
             for _ in 0..<min(jobs, queries.count) { startNext() }
             while let finished = await group.next() {
+                running -= 1
                 var failure: QueryOutcome?
                 // The outcomes next in output order go straight out; only those that finished
                 // ahead of an earlier query wait in `pending`.
@@ -141,10 +145,16 @@ package struct Gatherer: Sendable {
                     if let failure { instruments.cancellingBatch(after: failure) }
                     group.cancelAll()
                 }
-                if !stopped && !Task.isCancelled && nextToStart < queries.count { startNext() }
                 while !pending.isEmpty, let outcome = pending.removeValue(forKey: nextToDeliver) {
                     ready.append(outcome)
                     nextToDeliver += 1
+                }
+                // In file order, no more starts while `pendingLimit` outcomes wait behind a slow
+                // query: memory stays bounded however long it takes. The slow one has started
+                // (it comes first), so it finishes, the waiting ones go out and starts resume.
+                while running < jobs && !stopped && !Task.isCancelled && nextToStart < queries.count
+                    && (startOrder.order != nil || pending.count < Self.pendingLimit) {
+                    startNext()
                 }
                 if !ready.isEmpty {
                     await deliver(ready)
@@ -168,6 +178,9 @@ package struct Gatherer: Sendable {
         }
         if !rest.isEmpty { await deliver(rest) }
     }
+
+    /// Most outcomes that wait behind a slower earlier query before no more queries start (file order).
+    static let pendingLimit = 4096
 
     /// Runs a query, again after a transient failure if it only reads and retries are allowed.
     private func runWithRetries(_ query: Query, channel: RowChannel?, pool: ConnectionPool, batchStart: ContinuousClock.Instant,
