@@ -125,7 +125,7 @@ private func loadError(_ paths: [String], dialect: SQLDialect = .sqlite) -> Scri
                                       ([0xF0, 0x80, 0x80, 0x80], 1, 0), ([0xF4, 0x90, 0x80, 0x80], 1, 0), ([0x53, 0xE2, 0x41, 0x80], 1, 1)]
             as [([UInt8], Int, Int)] {
             let path = try temporaryFile(bytes)
-            defer { try? FileManager.default.removeItem(atPath: path) }
+            defer { try? FileManager.default.removeItem(atPath: path) }  // a file left in the temporary directory changes no result
             #expect(throws: ScriptError(file: path, line: line, message: "is not valid UTF-8 text (byte \(offset))")) {
                 try ScriptLoader.readSources(paths: [path])
             }
@@ -134,7 +134,7 @@ private func loadError(_ paths: [String], dialect: SQLDialect = .sqlite) -> Scri
 
     @Test func readSourcesKeepsTheBytesWithoutTheByteOrderMark() throws {
         let path = try temporaryFile([0xEF, 0xBB, 0xBF] + Array("SELECT 'é';".utf8))
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        defer { try? FileManager.default.removeItem(atPath: path) }  // a file left in the temporary directory changes no result
         #expect(try ScriptLoader.readSources(paths: [path]).map(\.bytes) == [Array("SELECT 'é';".utf8)])
         #expect(try ScriptLoader.readSources(paths: [path]).map(\.path) == [path])
     }
