@@ -8,12 +8,12 @@ import Testing
     /// Runs `arguments` while `holder` holds its lock; checks the run like the corpus and that
     /// it changed nothing (both snapshots are taken while the lock is held).
     private func check(_ badCase: BadInputCase, exclusive: Bool = false) async throws {
-        let workspace = try BadInputWorkspace()
-        let arguments = try badCase.arguments(workspace)
+        let workspace = try await BadInputWorkspace()
+        let arguments = try await badCase.arguments(workspace)
         let holder = try HeldSession.sqliteWriter(workspace.db, exclusive: exclusive)
         defer { holder.stop() }
         let before = DirectorySnapshot(workspace.root)
-        let result = try await CLIRunner.runOffPool(arguments)
+        let result = try await CLIRunner.run(arguments)
         let after = DirectorySnapshot(workspace.root)
         BadInputCheck.verify(result, badCase, message: badCase.message(workspace))
         #expect(before == after, "\(badCase.name): the workspace changed: \(before.differences(from: after))")
@@ -51,15 +51,13 @@ import Testing
     }
 
     @Test func sigintEndsTheWaitForALockAndExits130() async throws {
-        let workspace = try BadInputWorkspace()
+        let workspace = try await BadInputWorkspace()
         let batch = try workspace.write("write.sql", "INSERT INTO customers (name) VALUES ('Eve');")
         let holder = try HeldSession.sqliteWriter(workspace.db)
         defer { holder.stop() }
         let before = DirectorySnapshot(workspace.root)
         let db = workspace.db
-        let result = try await OffPool.run { () throws -> (CLIRunner.Result, Double) in
-            try Self.interruptWhileWaitingForTheLock(batch: batch, db: db)
-        }
+        let result = try await Self.interruptWhileWaitingForTheLock(batch: batch, db: db)
         #expect(result.0.status == 130, "\(result.0.stderr)")
         // Without the interrupt the wait lasts the 5 s busy timeout; an interrupted one ends at
         // once (~0.1 s alone). 4 s keeps the two apart on a loaded CI machine (it took 2.2 s
@@ -71,15 +69,15 @@ import Testing
 
     /// Starts a write that waits for the lock, sends SIGINT once it waits, and returns the run
     /// and the seconds from the signal to the exit.
-    private static func interruptWhileWaitingForTheLock(batch: String, db: String) throws -> (CLIRunner.Result, Double) {
+    private static func interruptWhileWaitingForTheLock(batch: String, db: String) async throws -> (CLIRunner.Result, Double) {
         let started = Date()
         let (process, out, err) = try CLIRunner.start([batch, "--db", db])
         // Once SIGINT is caught the batch starts at once; then it waits for the lock.
-        for _ in 0..<400 where !catches(process.processIdentifier, SIGINT) { Thread.sleep(forTimeInterval: 0.05) }
-        Thread.sleep(forTimeInterval: 0.5)
+        for _ in 0..<400 where !catches(process.processIdentifier, SIGINT) { try await Task.sleep(for: .milliseconds(50)) }
+        try await Task.sleep(for: .milliseconds(500))
         kill(process.processIdentifier, SIGINT)
         let signalled = Date()
-        let result = CLIRunner.finish(process, out, err, started: started, timeout: 20)
+        let result = await CLIRunner.finish(process, out, err, started: started, timeout: 20)
         return (result, Date().timeIntervalSince(signalled))
     }
 }

@@ -74,33 +74,33 @@ enum BadMigrateCorpus {
     }
 
     @Test func failingSQLiteMigrationLeavesNothingHalfApplied() async throws {
-        let w = try BadInputWorkspace()
+        let w = try await BadInputWorkspace()
         let dir = try migrations(w, [
             "0001_a.sql": "CREATE TABLE a (x INTEGER);",
             "0002_b.sql": "CREATE TABLE b (x INTEGER);\nCREATE INDEX b_x ON b (x);\nINSERT INTO b VALUES (1);\nINSERT INTO a VALUES (1);\n\nINSERT INTO nope VALUES (2);\n",
             "0003_c.sql": "CREATE TABLE c (x INTEGER);",
         ])
         let db = w.path("new.db")
-        let result = try await CLIRunner.runOffPool(["migrate", "--db", db, "--dir", dir])
+        let result = try await CLIRunner.run(["migrate", "--db", db, "--dir", dir])
         #expect(result.status == 1)
         #expect(result.stderr == "qgather: 0002_b.sql:6: q5: no such table: nope\n", "\(result.stderr)")
         #expect(result.stdout.isEmpty)
-        let state = try CLIRunner.tool("/usr/bin/sqlite3", [db, "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_schema ORDER BY name); SELECT count(*) FROM a; SELECT group_concat(version) FROM qgather_migrations;"])
+        let state = try await CLIRunner.tool("/usr/bin/sqlite3", [db, "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_schema ORDER BY name); SELECT count(*) FROM a; SELECT group_concat(version) FROM qgather_migrations;"])
         #expect(state.stdout == "a,qgather_migrations,sqlite_autoindex_qgather_migrations_1\n0\n1\n" || state.stdout == "a,qgather_migrations\n0\n1\n", "\(state.stdout)")
     }
 
     @Test func failingPostgresMigrationLeavesNothingHalfApplied() async throws {
-        let conninfo = try PostgresServer.freshDatabase()
-        let w = try BadInputWorkspace()
+        let conninfo = try await PostgresServer.freshDatabase()
+        let w = try await BadInputWorkspace()
         let dir = try migrations(w, [
             "0001_a.sql": "CREATE TABLE a (x INTEGER);",
             "0002_b.sql": "CREATE TABLE b (x INTEGER);\nCREATE INDEX b_x ON b (x);\nINSERT INTO a VALUES (1);\nINSERT INTO nope VALUES (2);\n",
         ])
-        let result = try await CLIRunner.runOffPool(["migrate", "--pg", conninfo, "--dir", dir])
+        let result = try await CLIRunner.run(["migrate", "--pg", conninfo, "--dir", dir])
         #expect(result.status == 1)
         #expect(result.stderr.hasPrefix("qgather: 0002_b.sql:4:13: q4: relation \"nope\" does not exist"), "\(result.stderr)")
         #expect(result.stderr.split(separator: "\n").count == 1)
-        let state = try PostgresServer.psql("""
+        let state = try await PostgresServer.psql("""
             SELECT string_agg(relname, ',' ORDER BY relname) FROM pg_class WHERE relnamespace = 'public'::regnamespace;
             SELECT count(*) FROM a; SELECT string_agg(version::text, ',') FROM qgather_migrations;
             """, conninfo: conninfo)
@@ -109,16 +109,16 @@ enum BadMigrateCorpus {
 
     /// A deferred constraint fails at COMMIT, after every statement of the file succeeded.
     @Test func migrationFailingAtCommitIsRolledBack() async throws {
-        let conninfo = try PostgresServer.freshDatabase()
-        let w = try BadInputWorkspace()
+        let conninfo = try await PostgresServer.freshDatabase()
+        let w = try await BadInputWorkspace()
         let dir = try migrations(w, [
             "0001_a.sql": "CREATE TABLE p (id INTEGER PRIMARY KEY);",
             "0002_b.sql": "CREATE TABLE c (p INTEGER REFERENCES p DEFERRABLE INITIALLY DEFERRED);\nINSERT INTO c VALUES (42);\n",
         ])
-        let result = try await CLIRunner.runOffPool(["migrate", "--pg", conninfo, "--dir", dir])
+        let result = try await CLIRunner.run(["migrate", "--pg", conninfo, "--dir", dir])
         #expect(result.status == 1)
         #expect(result.stderr.contains("violates foreign key constraint"), "\(result.stderr)")
-        let state = try PostgresServer.psql("SELECT to_regclass('public.c') IS NULL; SELECT string_agg(version::text, ',') FROM qgather_migrations;",
+        let state = try await PostgresServer.psql("SELECT to_regclass('public.c') IS NULL; SELECT string_agg(version::text, ',') FROM qgather_migrations;",
                                             conninfo: conninfo)
         #expect(state == "t\n1\n", "\(state)")
     }

@@ -6,9 +6,9 @@ import Testing
 enum BadPostgresCorpus {
     /// A case that runs `SELECT 1;` with `--pg` set to what `conninfo` returns.
     static func target(_ name: String, maxSeconds: Double = 15, message: @escaping @Sendable (BadInputWorkspace) -> String,
-                       conninfo: @escaping @Sendable (BadInputWorkspace) throws -> String) -> BadInputCase {
+                       conninfo: @escaping @Sendable (BadInputWorkspace) async throws -> String) -> BadInputCase {
         BadInputCase(name, exit: 3, message: message, maxSeconds: maxSeconds) { w in
-            [try w.write("ok.sql", "SELECT 1;"), "--pg", try conninfo(w)]
+            [try w.write("ok.sql", "SELECT 1;"), "--pg", try await conninfo(w)]
         }
     }
 
@@ -53,13 +53,13 @@ enum BadPostgresCorpus {
             try PostgresServer.conninfo() + " user=qg_no_such_role"
         },
         target("role whose only allowed connection is taken", message: { _ in "too many connections for role" }) { w in
-            let role = try PostgresServer.limitedRole(connections: 1)
+            let role = try await PostgresServer.limitedRole(connections: 1)
             let conninfo = try PostgresServer.conninfo() + " user=\(role)"
             w.keepAlive.append(try HeldSession.psql(conninfo))
             return conninfo
         },
         target("role that may not connect at all", message: { _ in "too many connections for role" }) { _ in
-            try PostgresServer.conninfo() + " user=\(try PostgresServer.limitedRole(connections: 0))"
+            try PostgresServer.conninfo() + " user=\(try await PostgresServer.limitedRole(connections: 0))"
         },
     ]
 }
@@ -74,10 +74,10 @@ enum BadPostgresCorpus {
     /// A server that accepts fewer connections than `--jobs`: the pool stops growing at what it
     /// got and the batch runs on those, instead of failing the queries that found no connection.
     @Test func serverAllowingFewerConnectionsThanJobsStillRunsTheWholeBatch() async throws {
-        let role = try PostgresServer.limitedRole(connections: 2)
+        let role = try await PostgresServer.limitedRole(connections: 2)
         let dir = try TemporaryDirectory()
         let batch = try dir.write("b.sql", (1...8).map { "SELECT \($0) AS n, pg_sleep(0.2) AS s;" }.joined(separator: "\n"))
-        let result = try await CLIRunner.runOffPool([batch, "--pg", try PostgresServer.conninfo() + " user=\(role)", "--jobs", "8", "--format", "csv"])
+        let result = try await CLIRunner.run([batch, "--pg", try PostgresServer.conninfo() + " user=\(role)", "--jobs", "8", "--format", "csv"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.isEmpty)
         #expect(result.stdout == (1...8).map { "n,s\n\($0),\n" }.joined(separator: "\n"))

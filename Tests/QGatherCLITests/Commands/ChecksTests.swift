@@ -4,7 +4,7 @@ import Testing
 /// Batches of checks: `-- expect:` and `-- timeout:` directives, `--format junit`, `-c`.
 @Suite struct ChecksTests {
     @Test func theSampleChecksPassAndFailAsWrittenAndSayWhatCameBack() async throws {
-        let result = try await CLIRunner.runOffPool(["SampleData/checks.sql", "--db", "SampleData/sample.db", "--keep-going", "--format", "ndjson"],
+        let result = try await CLIRunner.run(["SampleData/checks.sql", "--db", "SampleData/sample.db", "--keep-going", "--format", "ndjson"],
                                        directory: CLIRunner.packageRoot)
         #expect(result.status == 1)
         let objects = try result.stdout.split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
@@ -20,9 +20,9 @@ import Testing
 
     @Test func aFailedCheckCancelsTheRestUnderFailFast() async throws {
         let dir = try TemporaryDirectory()
-        let db = try Fixtures.database(in: dir)
+        let db = try await Fixtures.database(in: dir)
         let batch = try dir.write("c.sql", "-- expect: no rows\nSELECT id FROM customers;\n\(Fixtures.runaway);\n")
-        let result = try await CLIRunner.runOffPool([batch, "--db", db, "--jobs", "2"], timeout: 30)
+        let result = try await CLIRunner.run([batch, "--db", db, "--jobs", "2"], timeout: 30)
         #expect(result.status == 1)
         #expect(result.seconds < 10)
         #expect(result.stderr.hasPrefix("\(batch):2: q1: check failed: expected no rows, got 4: (1), (2), (3), ...\n"), "\(result.stderr)")
@@ -31,9 +31,9 @@ import Testing
 
     @Test func aTimeoutDirectiveOverridesTimeoutForItsQueryOnly() async throws {
         let dir = try TemporaryDirectory()
-        let db = try Fixtures.database(in: dir)
+        let db = try await Fixtures.database(in: dir)
         let batch = try dir.write("c.sql", "-- name: slow\n-- timeout: 300ms\n\(Fixtures.runaway);\n-- name: quick\nSELECT 1;\n")
-        let result = try await CLIRunner.runOffPool([batch, "--db", db, "--keep-going", "--timeout", "1h", "--format", "csv"], timeout: 30)
+        let result = try await CLIRunner.run([batch, "--db", db, "--keep-going", "--timeout", "1h", "--format", "csv"], timeout: 30)
         #expect(result.status == 1)
         #expect(result.seconds < 10)
         #expect(result.stderr.hasPrefix("\(batch):3: slow: timed out after 300ms"), "\(result.stderr)")
@@ -42,17 +42,17 @@ import Testing
 
     @Test func aMalformedDirectiveStopsTheRunBeforeAnythingRuns() async throws {
         let dir = try TemporaryDirectory()
-        let db = try Fixtures.database(in: dir)
+        let db = try await Fixtures.database(in: dir)
         let batch = try dir.write("c.sql", "DELETE FROM orders;\n-- expect: fewer rows\nSELECT 1;\n")
-        let result = try await CLIRunner.runOffPool([batch, "--db", db])
+        let result = try await CLIRunner.run([batch, "--db", db])
         #expect(result.status == 2)
         #expect(result.stderr == "qgather: \(batch):2: 'expect: fewer rows' is not an expectation: use no rows, rows = N (or !=, <, <=, >, >= N), or value = TEXT\n")
-        #expect(try await CLIRunner.runOffPool(["-c", "SELECT count(*) FROM orders", "--db", db, "--format", "csv", "--no-header"]).stdout == "4\n")
+        #expect(try await CLIRunner.run(["-c", "SELECT count(*) FROM orders", "--db", db, "--format", "csv", "--no-header"]).stdout == "4\n")
     }
 
     @Test func junitIsReadByARealConsumer() async throws {
         let dir = try TemporaryDirectory()
-        let result = try await CLIRunner.runOffPool(["SampleData/checks.sql", "-c", "SELECT * FROM nowhere", "--db", "SampleData/sample.db", "--keep-going",
+        let result = try await CLIRunner.run(["SampleData/checks.sql", "-c", "SELECT * FROM nowhere", "--db", "SampleData/sample.db", "--keep-going",
                                         "--format", "junit"], directory: CLIRunner.packageRoot)
         #expect(result.status == 1)
         let report = try dir.write("report.xml", result.stdout)
@@ -70,9 +70,9 @@ import Testing
 
     @Test func junitMarksCancelledQueriesSkippedAndEscapesMarkup() async throws {
         let dir = try TemporaryDirectory()
-        let db = try Fixtures.database(in: dir)
+        let db = try await Fixtures.database(in: dir)
         let batch = try dir.write("c.sql", "-- name: a<b>&\"c\"\n-- expect: value = <none>\nSELECT 'x<&>\u{1}y';\nSELECT 1;\n")
-        let result = try await CLIRunner.runOffPool([batch, "--db", db, "--jobs", "1", "--format", "junit"])
+        let result = try await CLIRunner.run([batch, "--db", db, "--jobs", "1", "--format", "junit"])
         #expect(result.status == 1)
         let read = try await JUnitConsumer.read(try dir.write("r.xml", result.stdout))
         #expect(read.first == "tests=2 failures=1 errors=0 skipped=1")
@@ -83,24 +83,24 @@ import Testing
 
     @Test func commandsRunInArgumentOrderWithFiles() async throws {
         let dir = try TemporaryDirectory()
-        let db = try Fixtures.database(in: dir)
+        let db = try await Fixtures.database(in: dir)
         let file = try dir.write("f.sql", "SELECT 'file' AS source;")
-        let result = try await CLIRunner.runOffPool(["-c", "SELECT 'first' AS source", file, "--command", "SELECT 'last' AS source; SELECT 'after' AS source",
+        let result = try await CLIRunner.run(["-c", "SELECT 'first' AS source", file, "--command", "SELECT 'last' AS source; SELECT 'after' AS source",
                                         "--db", db, "--format", "csv", "--no-header"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout == "first\n\nfile\n\nlast\n\nafter\n")
-        let listed = try await CLIRunner.runOffPool(["--list", "-c", "SELECT 1", file])
+        let listed = try await CLIRunner.run(["--list", "-c", "SELECT 1", file])
         #expect(listed.stdout.contains("<command 1>:1"), "\(listed.stdout)")
-        let failing = try await CLIRunner.runOffPool(["-c", "SELECT * FROM nowhere", "--db", db])
+        let failing = try await CLIRunner.run(["-c", "SELECT * FROM nowhere", "--db", db])
         #expect(failing.stderr.hasPrefix("<command 1>:1: q1: no such table: nowhere\n"), "\(failing.stderr)")
     }
 
     @Test func checksFanOutToOneTestCasePerQueryAndTarget() async throws {
         let dir = try TemporaryDirectory()
-        let a = try Fixtures.database(in: dir, name: "a.db")
-        let b = try Fixtures.database(in: dir, sql: Fixtures.shopSQL + "\nDELETE FROM orders;", name: "b.db")
+        let a = try await Fixtures.database(in: dir, name: "a.db")
+        let b = try await Fixtures.database(in: dir, sql: Fixtures.shopSQL + "\nDELETE FROM orders;", name: "b.db")
         let batch = try dir.write("c.sql", "-- name: has_orders\n-- expect: rows >= 1\nSELECT id FROM orders;\n")
-        let result = try await CLIRunner.runOffPool([batch, "--db", a, b, "--keep-going", "--format", "junit"])
+        let result = try await CLIRunner.run([batch, "--db", a, b, "--keep-going", "--format", "junit"])
         #expect(result.status == 1)
         let read = try await JUnitConsumer.read(try dir.write("r.xml", result.stdout))
         #expect(read.first == "tests=2 failures=1 errors=0 skipped=0")

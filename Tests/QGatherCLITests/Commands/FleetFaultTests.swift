@@ -64,7 +64,7 @@ import Testing
 
     @Test func spreadServesTheStandbysQueriesFromThePrimaryOnceTheStandbyStops() async throws {
         let dir = try TemporaryDirectory()
-        let batch = try dir.write("b.sql", String(repeating: "SELECT pg_sleep(0.1) IS NULL AS slept;\n", count: 60))
+        let batch = try dir.write("b.sql", String(repeating: "SELECT pg_sleep(0.1) IS NULL AS slept;\n", count: 200))
         let report = try await Self.underPrivateFleet(Self.stopServer + "\n" + #"""
             qgather=$1; batch=$2; out=$3
             printf 'primary %s\nstandby %s\n' "$QGATHER_TEST_FLEET_A" "$QGATHER_TEST_FLEET_STANDBY" > "$out.targets"
@@ -81,7 +81,7 @@ import Testing
         let stderr = (try? String(contentsOfFile: dir.path("run.stderr"), encoding: .utf8)) ?? ""
         #expect(report.contains("rc=0"), "\(report) \(stderr)")
         let stdout = try String(contentsOfFile: dir.path("run.stdout"), encoding: .utf8)
-        #expect(stdout == String(repeating: "slept\nf\n\n", count: 60).dropLast() + "", "\(stdout)")
+        #expect(stdout == String(repeating: "slept\nf\n\n", count: 200).dropLast() + "", "\(stdout)")
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.path("run.json")))) as! [String: Any]
         let served = (json["queries"] as! [[String: Any]]).map { $0["target"] as? String ?? "-" }
         #expect(served.contains("standby") && served.suffix(10).allSatisfy { $0 == "primary" }, "\(served)")

@@ -12,7 +12,7 @@ import Testing
         let db = dir.path("shop.db")
         let migrations = CLIRunner.packageRoot.appendingPathComponent("Migrations").path
         let script = "trap '' XFSZ; ulimit -f 256; exec \"$0\" migrate --db \"$1\" --dir \"$2\" 2>&1"
-        let run = try await OffPool.run { try CLIRunner.tool("/bin/bash", ["-c", script, CLIRunner.binary, db, migrations]) }
+        let run = try await CLIRunner.tool("/bin/bash", ["-c", script, CLIRunner.binary, db, migrations])
         #expect(run.status == 1, "\(run.stdout)")
         let lines = run.stdout.split(separator: "\n")
         #expect(lines.count == 1, "\(run.stdout)")
@@ -21,7 +21,7 @@ import Testing
 
         // A reader (which rolls back the interrupted transaction's hot journal) sees 0001 applied
         // whole and no row of 0002.
-        let state = try CLIRunner.tool("/usr/bin/sqlite3", [db, """
+        let state = try await CLIRunner.tool("/usr/bin/sqlite3", [db, """
             SELECT group_concat(version) FROM qgather_migrations;
             SELECT (SELECT count(*) FROM customers) + (SELECT count(*) FROM orders) + (SELECT count(*) FROM order_items);
             PRAGMA integrity_check;
@@ -29,9 +29,9 @@ import Testing
         #expect(state.stdout == "1\n0\nok\n", "\(state.stdout)")
 
         // With room again, migrate picks up at 0002.
-        let again = try await CLIRunner.runOffPool(["migrate", "--db", db, "--dir", migrations])
+        let again = try await CLIRunner.run(["migrate", "--db", db, "--dir", migrations])
         #expect(again.status == 0, "\(again.stderr)")
-        let after = try CLIRunner.tool("/usr/bin/sqlite3", [db, "SELECT group_concat(version) FROM qgather_migrations; SELECT count(*) > 0 FROM orders;"])
+        let after = try await CLIRunner.tool("/usr/bin/sqlite3", [db, "SELECT group_concat(version) FROM qgather_migrations; SELECT count(*) > 0 FROM orders;"])
         #expect(after.stdout == "1,2,3\n1\n", "\(after.stdout)")
     }
 }

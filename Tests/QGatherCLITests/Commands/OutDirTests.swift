@@ -17,12 +17,12 @@ import Testing
         return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
     }
 
-    @Test func writesAFilePerQueryAndASummaryAndNothingToStdout() throws {
+    @Test func writesAFilePerQueryAndASummaryAndNothingToStdout() async throws {
         let dir = try TemporaryDirectory()
-        let db = try Fixtures.database(in: dir)
+        let db = try await Fixtures.database(in: dir)
         let batch = try dir.write("b.sql", Self.batchText)
         let out = dir.path("reports/daily")  // created, parents too
-        let result = try CLIRunner.run([batch, "--db", db, "--out-dir", out, "--format", "csv", "--keep-going"])
+        let result = try await CLIRunner.run([batch, "--db", db, "--out-dir", out, "--format", "csv", "--keep-going"])
         #expect(result.status == 1)
         #expect(result.stdout == "")
         #expect(result.stderr.contains("broken: no such column: nope"))
@@ -45,9 +45,9 @@ import Testing
         #expect(error["line"] as? Int == 4)
     }
 
-    @Test func extensionFollowsTheFormat() throws {
+    @Test func extensionFollowsTheFormat() async throws {
         let dir = try TemporaryDirectory()
-        let db = try Fixtures.database(in: dir)
+        let db = try await Fixtures.database(in: dir)
         let batch = try dir.write("b.sql", "-- name: top_customers\nSELECT id, name FROM customers ORDER BY id LIMIT 1;\n")
         let expected: [(String, String, String)] = [
             ("csv", "csv", "id,name\n1,Ada\n"),
@@ -56,13 +56,13 @@ import Testing
         ]
         for (format, ext, content) in expected {
             let out = dir.path("out-\(format)")
-            let result = try CLIRunner.run([batch, "--db", db, "--out-dir", out, "--format", format])
+            let result = try await CLIRunner.run([batch, "--db", db, "--out-dir", out, "--format", format])
             #expect(result.status == 0 && result.stdout.isEmpty, "\(format): \(result.stderr)")
             #expect(try String(contentsOfFile: "\(out)/top_customers.\(ext)", encoding: .utf8) == content, "\(format)")
         }
         for (format, ext) in [("json", "json"), ("ndjson", "ndjson")] {
             let out = dir.path("out-\(format)")
-            #expect(try CLIRunner.run([batch, "--db", db, "--out-dir", out, "--format", format]).status == 0)
+            #expect(try await CLIRunner.run([batch, "--db", db, "--out-dir", out, "--format", format]).status == 0)
             let text = try String(contentsOfFile: "\(out)/top_customers.\(ext)", encoding: .utf8)
             #expect(text.hasSuffix("}\n") && text.split(separator: "\n").count == 1, "\(format): one object on one line")
             let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
@@ -70,42 +70,42 @@ import Testing
         }
     }
 
-    @Test func existingFilesAreNotOverwrittenWithoutForce() throws {
+    @Test func existingFilesAreNotOverwrittenWithoutForce() async throws {
         let dir = try TemporaryDirectory()
-        let db = try Fixtures.database(in: dir)
+        let db = try await Fixtures.database(in: dir)
         let batch = try dir.write("b.sql", Self.batchText + "\n-- name: touch\nUPDATE customers SET name = 'changed' WHERE id = 1;\n")
         let out = dir.path("out")
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         try "keep me".write(toFile: out + "/order_count.csv", atomically: true, encoding: .utf8)
 
-        let refused = try CLIRunner.run([batch, "--db", db, "--out-dir", out, "--format", "csv"])
+        let refused = try await CLIRunner.run([batch, "--db", db, "--out-dir", out, "--format", "csv"])
         #expect(refused.status == 2)
         #expect(refused.stderr == "qgather: \(out)/order_count.csv already exists (use --force to overwrite)\n")
         #expect(try FileManager.default.contentsOfDirectory(atPath: out) == ["order_count.csv"], "nothing was written")
         #expect(try String(contentsOfFile: out + "/order_count.csv", encoding: .utf8) == "keep me")
-        let name = try CLIRunner.tool("/usr/bin/sqlite3", [db, "SELECT name FROM customers WHERE id = 1"])
+        let name = try await CLIRunner.tool("/usr/bin/sqlite3", [db, "SELECT name FROM customers WHERE id = 1"])
         #expect(name.stdout == "Ada\n", "nothing ran")
 
-        let forced = try CLIRunner.run([batch, "--db", db, "--out-dir", out, "--format", "csv", "--force", "--keep-going"])
+        let forced = try await CLIRunner.run([batch, "--db", db, "--out-dir", out, "--format", "csv", "--force", "--keep-going"])
         #expect(forced.status == 1)
         #expect(try String(contentsOfFile: out + "/order_count.csv", encoding: .utf8) == "n\n4\n")
     }
 
-    @Test func forceRemovesTheOldFileOfAQueryThatNowFails() throws {
+    @Test func forceRemovesTheOldFileOfAQueryThatNowFails() async throws {
         let dir = try TemporaryDirectory()
-        let db = try Fixtures.database(in: dir)
+        let db = try await Fixtures.database(in: dir)
         let out = dir.path("out")
         let good = try dir.write("good.sql", "-- name: broken\nSELECT 1 AS one;\n")
-        #expect(try CLIRunner.run([good, "--db", db, "--out-dir", out, "--format", "csv"]).status == 0)
+        #expect(try await CLIRunner.run([good, "--db", db, "--out-dir", out, "--format", "csv"]).status == 0)
         #expect(FileManager.default.fileExists(atPath: out + "/broken.csv"))
         let bad = try dir.write("bad.sql", "-- name: broken\nSELECT nope;\n")
-        #expect(try CLIRunner.run([bad, "--db", db, "--out-dir", out, "--format", "csv", "--force"]).status == 1)
+        #expect(try await CLIRunner.run([bad, "--db", db, "--out-dir", out, "--format", "csv", "--force"]).status == 1)
         #expect(!FileManager.default.fileExists(atPath: out + "/broken.csv"), "no stale result stays behind")
         let queries = try #require(try Self.summary(out + "/summary.json")["queries"] as? [[String: Any]])
         #expect(queries.first?["status"] as? String == "error")
     }
 
-    @Test func fileNamesAreSafeAndUnique() throws {
+    @Test func fileNamesAreSafeAndUnique() async throws {
         let dir = try TemporaryDirectory()
         let batch = try dir.write("b.sql", """
             -- name: a/b
@@ -119,7 +119,7 @@ import Testing
             SELECT 5;
             """)
         let out = dir.path("out")
-        let result = try CLIRunner.run([batch, "--db", ":memory:", "--out-dir", out, "--format", "json"])
+        let result = try await CLIRunner.run([batch, "--db", ":memory:", "--out-dir", out, "--format", "json"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: out).sorted()
                 == ["_._up.json", "a_b.json", "a_b_2.json", "q5.json", "summary.json", "summary_2.json"])
@@ -127,11 +127,11 @@ import Testing
         #expect(queries.map { $0["file"] as? String } == ["a_b.json", "a_b_2.json", "_._up.json", "summary_2.json", "q5.json"])
     }
 
-    @Test func outDirThatIsAFileIsRefused() throws {
+    @Test func outDirThatIsAFileIsRefused() async throws {
         let dir = try TemporaryDirectory()
         let batch = try dir.write("b.sql", "SELECT 1;")
         let file = try dir.write("plain", "x")
-        let result = try CLIRunner.run([batch, "--db", ":memory:", "--out-dir", file])
+        let result = try await CLIRunner.run([batch, "--db", ":memory:", "--out-dir", file])
         #expect(result.status == 2)
         #expect(result.stderr == "qgather: \(file): exists and is not a directory\n")
     }

@@ -18,8 +18,8 @@ import Testing
 
     /// Ways to pass `password` for the password role: --pg value and extra environment (the
     /// password file goes in `directory`).
-    private func targets(password: String, in directory: TemporaryDirectory) throws -> [(name: String, pg: String, environment: [String: String])] {
-        let (role, _) = try PostgresServer.passwordRole()
+    private func targets(password: String, in directory: TemporaryDirectory) async throws -> [(name: String, pg: String, environment: [String: String])] {
+        let (role, _) = try await PostgresServer.passwordRole()
         let (host, port) = try server()
         let passfile = try directory.write("pgpass", "*:*:*:\(role):\(password)\n")
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: passfile)
@@ -43,12 +43,12 @@ import Testing
     }
 
     @Test func passwordNeverShowsWhenTheConnectionWorks() async throws {
-        let (_, password) = try PostgresServer.passwordRole()
+        let (_, password) = try await PostgresServer.passwordRole()
         let dir = try TemporaryDirectory()
         let batch = try dir.write("b.sql", "-- name: fine\nSELECT current_user AS who, 1 AS one;\n-- name: broken\nSELECT 1/0;\n")
-        for target in try targets(password: password, in: dir) {
+        for target in try await targets(password: password, in: dir) {
             for flags in [["--format", "table"], ["--format", "csv", "--timing"], ["--format", "json", "--timing"], ["--format", "ndjson"]] {
-                let result = try await CLIRunner.runOffPool([batch, "--pg", target.pg, "--keep-going"] + flags, environment: target.environment)
+                let result = try await CLIRunner.run([batch, "--pg", target.pg, "--keep-going"] + flags, environment: target.environment)
                 #expect(result.status == 1, "\(target.name) \(flags): \(result.stderr)")
                 #expect(result.stdout.contains("qgather_pw"), "\(target.name) \(flags): not connected as the password role: \(result.stdout)")
                 #expect(result.stderr.contains("broken: division by zero"), "\(target.name) \(flags): \(result.stderr)")
@@ -62,9 +62,9 @@ import Testing
         let dir = try TemporaryDirectory()
         let batch = try dir.write("b.sql", "SELECT 1;")
         let wrong = "Wrong-\(UUID().uuidString.prefix(8))"
-        for target in try targets(password: wrong, in: dir) {
+        for target in try await targets(password: wrong, in: dir) {
             for flags in [[], ["--format", "json", "--timing"]] {
-                let result = try await CLIRunner.runOffPool([batch, "--pg", target.pg] + flags, environment: target.environment)
+                let result = try await CLIRunner.run([batch, "--pg", target.pg] + flags, environment: target.environment)
                 #expect(result.status == 3, "\(target.name): \(result.stderr)")
                 #expect(result.stderr.hasPrefix("qgather: postgresql host="), "\(target.name): \(result.stderr)")
                 #expect(result.stderr.contains("password authentication failed for user \"qgather_pw\""), "\(target.name): \(result.stderr)")
@@ -77,10 +77,10 @@ import Testing
     }
 
     @Test func missingPasswordExitsThree() async throws {
-        let (role, _) = try PostgresServer.passwordRole()
+        let (role, _) = try await PostgresServer.passwordRole()
         let dir = try TemporaryDirectory()
         let batch = try dir.write("b.sql", "SELECT 1;")
-        let result = try await CLIRunner.runOffPool([batch, "--pg", try PostgresServer.conninfo() + " user=\(role)"],
+        let result = try await CLIRunner.run([batch, "--pg", try PostgresServer.conninfo() + " user=\(role)"],
                                        environment: ["PGPASSFILE": "/nonexistent-qgather-pgpass"])
         #expect(result.status == 3)
         #expect(result.stderr.contains("no password supplied"), "\(result.stderr)")
@@ -88,7 +88,7 @@ import Testing
     }
 
     @Test func migrateNeverShowsThePassword() async throws {
-        let (role, password) = try PostgresServer.passwordRole()
+        let (role, password) = try await PostgresServer.passwordRole()
         let (host, port) = try server()
         let dir = try TemporaryDirectory()
         let migrations = dir.path("m")
@@ -96,7 +96,7 @@ import Testing
         try "CREATE TABLE qgather_pw_table (x int);".write(toFile: migrations + "/0001_a.sql", atomically: true, encoding: .utf8)
         for secret in [password, "Wrong-\(UUID().uuidString.prefix(8))"] {
             let uri = "postgresql://\(role):\(secret)@/qgather_test?host=\(host)&port=\(port)"
-            let result = try await CLIRunner.runOffPool(["migrate", "--pg", uri, "--dir", migrations])
+            let result = try await CLIRunner.run(["migrate", "--pg", uri, "--dir", migrations])
             #expect(result.status != 0, "the role may not create tables in public: \(result.stdout)")
             #expect(!result.stdout.contains(secret) && !result.stderr.contains(secret), "\(result.stderr)")
             #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
@@ -118,13 +118,13 @@ import Testing
         ]
         for target in targets {
             for flags in [[], ["--format", "json", "--timing"]] {
-                let result = try await CLIRunner.runOffPool([batch] + target + flags)
+                let result = try await CLIRunner.run([batch] + target + flags)
                 #expect(result.status == 3, "\(target): \(result.stderr)")
                 #expect(result.stderr.contains("bad connection string"), "\(target): \(result.stderr)")
                 #expect(!result.stderr.contains(secret) && !result.stdout.contains(secret), "\(target) shows the password: \(result.stderr)")
             }
         }
-        let migrate = try await CLIRunner.runOffPool(["migrate", "--pg", "postgresql://bob:\(secret)@[::1", "--dir", "Migrations"])
+        let migrate = try await CLIRunner.run(["migrate", "--pg", "postgresql://bob:\(secret)@[::1", "--dir", "Migrations"])
         #expect(migrate.status == 3)
         #expect(!migrate.stderr.contains(secret), "\(migrate.stderr)")
     }

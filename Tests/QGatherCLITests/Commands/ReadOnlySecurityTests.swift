@@ -63,15 +63,15 @@ struct ReadOnlyAttempt: Sendable, CustomTestStringConvertible {
 
     @Test(arguments: postgresAttempts)
     func postgresReadOnlyHolds(_ attempt: ReadOnlyAttempt) async throws {
-        let conninfo = try PostgresServer.freshDatabase()
-        try PostgresServer.psql("CREATE TABLE t (x int); INSERT INTO t VALUES (1); CREATE SEQUENCE s", conninfo: conninfo)
+        let conninfo = try await PostgresServer.freshDatabase()
+        try await PostgresServer.psql("CREATE TABLE t (x int); INSERT INTO t VALUES (1); CREATE SEQUENCE s", conninfo: conninfo)
         let dir = try TemporaryDirectory()
         let batch = try dir.write("b.sql", attempt.sql + "\n")
-        let result = try await CLIRunner.runOffPool([batch, "--pg", conninfo, "--read-only", "--jobs", "1", "--format", "csv"] + attempt.flags)
+        let result = try await CLIRunner.run([batch, "--pg", conninfo, "--read-only", "--jobs", "1", "--format", "csv"] + attempt.flags)
         #expect(result.status == attempt.status, "\(attempt.name): exit \(result.status): \(result.stderr)")
         #expect(result.stderr.contains(attempt.message), "\(attempt.name): \(result.stderr)")
         #expect(!result.stderr.isEmpty && result.stderr.split(separator: "\n").allSatisfy { !$0.isEmpty })
-        let state = try PostgresServer.psql("""
+        let state = try await PostgresServer.psql("""
             SELECT count(*), max(x) FROM t;
             SELECT string_agg(relname, ',' ORDER BY relname) FROM pg_class WHERE relnamespace = 'public'::regnamespace;
             SELECT last_value FROM s;
@@ -81,10 +81,10 @@ struct ReadOnlyAttempt: Sendable, CustomTestStringConvertible {
 
     @Test(arguments: sqliteAttempts)
     func sqliteReadOnlyHolds(_ attempt: ReadOnlyAttempt) async throws {
-        let workspace = try BadInputWorkspace()
+        let workspace = try await BadInputWorkspace()
         let batch = try workspace.write("b.sql", attempt.sql + "\n")
         let before = DirectorySnapshot(workspace.root)
-        let result = try await CLIRunner.runOffPool([batch, "--db", workspace.db, "--read-only", "--jobs", "1"] + attempt.flags)
+        let result = try await CLIRunner.run([batch, "--db", workspace.db, "--read-only", "--jobs", "1"] + attempt.flags)
         #expect(result.status == attempt.status, "\(attempt.name): exit \(result.status): \(result.stderr)")
         #expect(result.stderr.contains(attempt.message), "\(attempt.name): \(result.stderr)")
         #expect(DirectorySnapshot(workspace.root) == before, "\(attempt.name) changed the workspace")
@@ -94,12 +94,12 @@ struct ReadOnlyAttempt: Sendable, CustomTestStringConvertible {
     /// refuse it only after SQLite has created that file. qgather refuses every statement SQLite
     /// marks as writing before it runs, so no file appears.
     @Test func sqliteVacuumIntoIsRefusedBeforeItCreatesAFile() async throws {
-        let workspace = try BadInputWorkspace()
+        let workspace = try await BadInputWorkspace()
         let output = try TemporaryDirectory()
         let target = output.path("copy.db")
         let batch = try workspace.write("b.sql", "SELECT 1;\nVACUUM INTO '\(target)';\n")
         let before = DirectorySnapshot(workspace.root)
-        let result = try await CLIRunner.runOffPool([batch, "--db", workspace.db, "--read-only", "--keep-going"])
+        let result = try await CLIRunner.run([batch, "--db", workspace.db, "--read-only", "--keep-going"])
         #expect(result.status == 1)
         #expect(result.stderr.contains("b.sql:2: q2: attempt to write a readonly database (--read-only refuses"), "\(result.stderr)")
         #expect(DirectorySnapshot(workspace.root) == before)
@@ -108,11 +108,11 @@ struct ReadOnlyAttempt: Sendable, CustomTestStringConvertible {
 
     /// Without `--read-only`, `VACUUM INTO` still works (the check is the read-only run's alone).
     @Test func vacuumIntoWorksWithoutReadOnly() async throws {
-        let workspace = try BadInputWorkspace()
+        let workspace = try await BadInputWorkspace()
         let output = try TemporaryDirectory()
         let target = output.path("copy.db")
         let batch = try workspace.write("b.sql", "VACUUM INTO '\(target)';\n")
-        let result = try await CLIRunner.runOffPool([batch, "--db", workspace.db])
+        let result = try await CLIRunner.run([batch, "--db", workspace.db])
         #expect(result.status == 0, "\(result.stderr)")
         let size = try FileManager.default.attributesOfItem(atPath: target)[.size] as? Int
         #expect((size ?? 0) > 0)

@@ -3,9 +3,9 @@ import Testing
 
 /// End-to-end: the `qgather` binary on SQLite files.
 @Suite struct RunCommandSQLiteTests {
-    @Test func tableFormatPrintsEachQueryInFileOrderWithPsqlLayout() throws {
+    @Test func tableFormatPrintsEachQueryInFileOrderWithPsqlLayout() async throws {
         let dir = try TemporaryDirectory()
-        let db = try Fixtures.database(in: dir)
+        let db = try await Fixtures.database(in: dir)
         let batch = try dir.write("b.sql", """
             -- name: slow_first
             \(Fixtures.runaway.replacingOccurrences(of: "FROM c)", with: "FROM c WHERE x < 300000)"));
@@ -13,7 +13,7 @@ import Testing
             SELECT id, name FROM customers ORDER BY id LIMIT 2;
             UPDATE orders SET total = total WHERE id < 3;
             """)
-        let result = try CLIRunner.run([batch, "--db", db, "--jobs", "3"])
+        let result = try await CLIRunner.run([batch, "--db", db, "--jobs", "3"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout == """
             -- slow_first (line 2)
@@ -36,36 +36,36 @@ import Testing
             """)
     }
 
-    @Test func csvOutputOfOneQueryIsByteIdenticalToSqlite3() throws {
+    @Test func csvOutputOfOneQueryIsByteIdenticalToSqlite3() async throws {
         let dir = try TemporaryDirectory()
-        let db = try Fixtures.database(in: dir)
+        let db = try await Fixtures.database(in: dir)
         let sql = "SELECT c.*, o.total, o.placed, x'41' AS blob, NULL AS nada FROM customers c LEFT JOIN orders o ON o.customer_id = c.id ORDER BY c.id, o.id"
         let batch = try dir.write("one.sql", sql + ";\n")
-        let ours = try CLIRunner.run([batch, "--db", db, "--format", "csv"])
-        let theirs = try CLIRunner.tool("/usr/bin/sqlite3", ["-csv", "-header", db, sql])
+        let ours = try await CLIRunner.run([batch, "--db", db, "--format", "csv"])
+        let theirs = try await CLIRunner.tool("/usr/bin/sqlite3", ["-csv", "-header", db, sql])
         #expect(ours.status == 0, "\(ours.stderr)")
         #expect(theirs.status == 0)
         #expect(ours.stdout == theirs.stdout)
         #expect(ours.stdout.contains("\"\"") && ours.stdout.contains("1.0e+20"))
     }
 
-    @Test func csvSeparatesResultsWithOneEmptyLine() throws {
+    @Test func csvSeparatesResultsWithOneEmptyLine() async throws {
         let dir = try TemporaryDirectory()
-        let db = try Fixtures.database(in: dir)
+        let db = try await Fixtures.database(in: dir)
         let batch = try dir.write("b.sql", "SELECT 1 AS a; SELECT 'x' AS b, 2 AS c;")
-        let result = try CLIRunner.run([batch, "--db", db, "--format", "csv"])
+        let result = try await CLIRunner.run([batch, "--db", db, "--format", "csv"])
         #expect(result.stdout == "a\n1\n\nb,c\nx,2\n")
     }
 
-    @Test func jsonFormatDescribesEveryOutcome() throws {
+    @Test func jsonFormatDescribesEveryOutcome() async throws {
         let dir = try TemporaryDirectory()
-        let db = try Fixtures.database(in: dir)
+        let db = try await Fixtures.database(in: dir)
         let batch = try dir.write("b.sql", """
             -- name: totals
             SELECT orders.id, total, note FROM orders JOIN customers ON customers.id = orders.customer_id ORDER BY orders.id LIMIT 2;
             SELECT nope FROM customers;
             """)
-        let result = try CLIRunner.run([batch, "--db", db, "--format", "json", "--keep-going"])
+        let result = try await CLIRunner.run([batch, "--db", db, "--format", "json", "--keep-going"])
         #expect(result.status == 1)
         let data = try #require(result.stdout.data(using: .utf8))
         let array = try #require(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
@@ -87,11 +87,11 @@ import Testing
         #expect(array[0]["elapsed_ms"] is Double)
     }
 
-    @Test func ndjsonPrintsOneObjectPerLine() throws {
+    @Test func ndjsonPrintsOneObjectPerLine() async throws {
         let dir = try TemporaryDirectory()
-        let db = try Fixtures.database(in: dir)
+        let db = try await Fixtures.database(in: dir)
         let batch = try dir.write("b.sql", "SELECT 1 AS a; SELECT 2 AS b; SELECT 3 AS c;")
-        let result = try CLIRunner.run([batch, "--db", db, "--format", "ndjson"])
+        let result = try await CLIRunner.run([batch, "--db", db, "--format", "ndjson"])
         let lines = result.stdout.split(separator: "\n")
         #expect(lines.count == 3)
         for (i, line) in lines.enumerated() {
@@ -100,113 +100,113 @@ import Testing
         }
     }
 
-    @Test func failingQueryExitsOneAndNamesFileLineAndQuery() throws {
+    @Test func failingQueryExitsOneAndNamesFileLineAndQuery() async throws {
         let dir = try TemporaryDirectory()
-        let db = try Fixtures.database(in: dir)
+        let db = try await Fixtures.database(in: dir)
         let batch = try dir.write("bad.sql", "SELECT 1;\n\n-- name: broken\nSELECT id,\n  missing_column FROM customers;\n")
-        let result = try CLIRunner.run([batch, "--db", db])
+        let result = try await CLIRunner.run([batch, "--db", db])
         #expect(result.status == 1)
         #expect(result.stderr.contains("\(batch):5:3: broken: no such column: missing_column"), "\(result.stderr)")
     }
 
-    @Test func failFastCancelsARunawayQueryPromptly() throws {
+    @Test func failFastCancelsARunawayQueryPromptly() async throws {
         let dir = try TemporaryDirectory()
-        let db = try Fixtures.database(in: dir)
+        let db = try await Fixtures.database(in: dir)
         let batch = try dir.write("b.sql", "\(Fixtures.runaway);\nSELECT * FROM no_such_table;\nSELECT 1;\n")
-        let result = try CLIRunner.run([batch, "--db", db, "--jobs", "2", "--format", "json"], timeout: 30)
+        let result = try await CLIRunner.run([batch, "--db", db, "--jobs", "2", "--format", "json"], timeout: 30)
         #expect(result.status == 1)
         #expect(result.seconds < 10)
         let array = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
         #expect(array.map { $0["status"] as? String } == ["cancelled", "error", "cancelled"])
     }
 
-    @Test func keepGoingRunsEveryQueryAndStillExitsOne() throws {
+    @Test func keepGoingRunsEveryQueryAndStillExitsOne() async throws {
         let dir = try TemporaryDirectory()
-        let db = try Fixtures.database(in: dir)
+        let db = try await Fixtures.database(in: dir)
         let batch = try dir.write("b.sql", "SELECT 1 AS a;\nSELECT * FROM no_such_table;\nSELECT 3 AS c;\n")
-        let result = try CLIRunner.run([batch, "--db", db, "--keep-going", "--format", "csv"])
+        let result = try await CLIRunner.run([batch, "--db", db, "--keep-going", "--format", "csv"])
         #expect(result.status == 1)
         #expect(result.stdout == "a\n1\n\nc\n3\n")
         #expect(result.stderr.contains("no such table: no_such_table"))
     }
 
-    @Test func timeoutInterruptsTheQueryInTheDatabase() throws {
+    @Test func timeoutInterruptsTheQueryInTheDatabase() async throws {
         let dir = try TemporaryDirectory()
-        let db = try Fixtures.database(in: dir)
+        let db = try await Fixtures.database(in: dir)
         let batch = try dir.write("b.sql", "\(Fixtures.runaway);\n")
-        let result = try CLIRunner.run([batch, "--db", db, "--timeout", "300ms"], timeout: 30)
+        let result = try await CLIRunner.run([batch, "--db", db, "--timeout", "300ms"], timeout: 30)
         #expect(result.status == 1)
         #expect(result.seconds < 10)
         #expect(result.stderr.contains("timed out after 300ms"), "\(result.stderr)")
     }
 
-    @Test func missingDatabaseFileExitsThreeAndCreatesNothing() throws {
+    @Test func missingDatabaseFileExitsThreeAndCreatesNothing() async throws {
         let dir = try TemporaryDirectory()
         let batch = try dir.write("b.sql", "SELECT 1;")
         let db = dir.path("typo.db")
-        let result = try CLIRunner.run([batch, "--db", db])
+        let result = try await CLIRunner.run([batch, "--db", db])
         #expect(result.status == 3)
         #expect(result.stderr == "qgather: \(db): no such database file\n")
         #expect(!FileManager.default.fileExists(atPath: db))
     }
 
-    @Test func nonDatabaseFileExitsThree() throws {
+    @Test func nonDatabaseFileExitsThree() async throws {
         let dir = try TemporaryDirectory()
         let batch = try dir.write("b.sql", "SELECT 1;")
         let notDB = try dir.write("text.db", String(repeating: "this is not a database\n", count: 100))
-        let result = try CLIRunner.run([batch, "--db", notDB])
+        let result = try await CLIRunner.run([batch, "--db", notDB])
         #expect(result.status == 3)
         #expect(result.stderr.contains("file is not a database"))
     }
 
-    @Test func missingSQLFileExitsTwo() throws {
+    @Test func missingSQLFileExitsTwo() async throws {
         let dir = try TemporaryDirectory()
-        let db = try Fixtures.database(in: dir)
-        let result = try CLIRunner.run([dir.path("nope.sql"), "--db", db])
+        let db = try await Fixtures.database(in: dir)
+        let result = try await CLIRunner.run([dir.path("nope.sql"), "--db", db])
         #expect(result.status == 2)
         #expect(result.stderr == "qgather: \(dir.path("nope.sql")): no such file\n")
     }
 
-    @Test func unterminatedStringNamesFileAndLineAndExitsTwo() throws {
+    @Test func unterminatedStringNamesFileAndLineAndExitsTwo() async throws {
         let dir = try TemporaryDirectory()
-        let db = try Fixtures.database(in: dir)
+        let db = try await Fixtures.database(in: dir)
         let batch = try dir.write("b.sql", "SELECT 1;\nSELECT 'oops;\nSELECT 2;\n")
-        let result = try CLIRunner.run([batch, "--db", db])
+        let result = try await CLIRunner.run([batch, "--db", db])
         #expect(result.status == 2)
         #expect(result.stderr == "qgather: \(batch):2: unterminated string literal\n")
         #expect(result.stdout.isEmpty)
     }
 
-    @Test func emptyAndCommentOnlyFilesExitTwo() throws {
+    @Test func emptyAndCommentOnlyFilesExitTwo() async throws {
         let dir = try TemporaryDirectory()
-        let db = try Fixtures.database(in: dir)
+        let db = try await Fixtures.database(in: dir)
         for text in ["", "-- just a comment\n/* and another */\n", ";;\n"] {
             let batch = try dir.write("empty.sql", text)
-            let result = try CLIRunner.run([batch, "--db", db])
+            let result = try await CLIRunner.run([batch, "--db", db])
             #expect(result.status == 2)
             #expect(result.stderr.contains("no SQL statements"))
         }
     }
 
-    @Test func badFlagsExitTwoWithOneLine() throws {
+    @Test func badFlagsExitTwoWithOneLine() async throws {
         let dir = try TemporaryDirectory()
-        let db = try Fixtures.database(in: dir)
+        let db = try await Fixtures.database(in: dir)
         let batch = try dir.write("b.sql", "SELECT 1;")
         for arguments in [[batch, "--db", db, "--jobs", "0"], [batch, "--db", db, "--jobs", "-1"], [batch, "--db", db, "--jobs", "99999999"],
                           [batch, "--db", db, "--timeout", "soon"], [batch, "--db", db, "--format", "xml"], [batch, "--db", db, "--bogus"],
                           [batch], [batch, "--db", db, "--per-target", "0"]] {
-            let result = try CLIRunner.run(arguments)
+            let result = try await CLIRunner.run(arguments)
             #expect(result.status == 2, "\(arguments): \(result.stderr)")
             #expect(result.stderr.hasPrefix("qgather: "), "\(arguments)")
             #expect(result.stderr.split(separator: "\n").count == 1, "\(arguments): \(result.stderr)")
         }
     }
 
-    @Test func standardInputAndSeveralFilesFormOneBatch() throws {
+    @Test func standardInputAndSeveralFilesFormOneBatch() async throws {
         let dir = try TemporaryDirectory()
-        let db = try Fixtures.database(in: dir)
+        let db = try await Fixtures.database(in: dir)
         let first = try dir.write("a.sql", "SELECT 1 AS a;")
-        let result = try CLIRunner.run([first, "-", "--db", db, "--format", "ndjson"], stdin: "-- name: piped\nSELECT 2 AS b;")
+        let result = try await CLIRunner.run([first, "-", "--db", db, "--format", "ndjson"], stdin: "-- name: piped\nSELECT 2 AS b;")
         #expect(result.status == 0, "\(result.stderr)")
         let names = result.stdout.split(separator: "\n").compactMap {
             (try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["name"] as? String
@@ -214,24 +214,24 @@ import Testing
         #expect(names == ["q1", "piped"])
     }
 
-    @Test func sigintInterruptsALongBatchAndExits130() throws {
+    @Test func sigintInterruptsALongBatchAndExits130() async throws {
         let dir = try TemporaryDirectory()
-        let db = try Fixtures.database(in: dir)
+        let db = try await Fixtures.database(in: dir)
         let batch = try dir.write("b.sql", "\(Fixtures.runaway);\n\(Fixtures.runaway);\nSELECT 1;\n")
         let started = Date()
         let (process, out, err) = try CLIRunner.start([batch, "--db", db, "--jobs", "2"])
-        Thread.sleep(forTimeInterval: 0.7)
+        try await Task.sleep(for: .milliseconds(700))
         kill(process.processIdentifier, SIGINT)
         let signalled = Date()
-        let result = CLIRunner.finish(process, out, err, started: started, timeout: 20)
+        let result = await CLIRunner.finish(process, out, err, started: started, timeout: 20)
         #expect(result.status == 130)
         #expect(Date().timeIntervalSince(signalled) < 5)
         #expect(result.stderr.contains("interrupted"))
     }
 
-    @Test func aLargeResultStreamsToTheOutputInBoundedMemory() throws {
+    @Test func aLargeResultStreamsToTheOutputInBoundedMemory() async throws {
         let dir = try TemporaryDirectory()
-        let db = try Fixtures.database(in: dir)
+        let db = try await Fixtures.database(in: dir)
         // 100,000 rows of 1,000 bytes: about 100 MB of csv, which must not be held in memory.
         let batch = try dir.write("big.sql", "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 100000) SELECT x, hex(zeroblob(500)) AS pad FROM c;\n")
         let started = Date()
@@ -244,18 +244,18 @@ import Testing
                let kib = Int(line.split(separator: " ").dropFirst().first ?? "") {
                 peakKiB = max(peakKiB, kib)
             }
-            usleep(5_000)
+            try await Task.sleep(for: .milliseconds(5))
         }
-        let result = CLIRunner.finish(process, out, err, started: started, timeout: 120)
+        let result = await CLIRunner.finish(process, out, err, started: started, timeout: 120)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(peakKiB > 0 && peakKiB < 80 * 1024, "peak RSS: \(peakKiB) KiB")
     }
 
-    @Test func timingPrintsASummaryOnStderr() throws {
+    @Test func timingPrintsASummaryOnStderr() async throws {
         let dir = try TemporaryDirectory()
-        let db = try Fixtures.database(in: dir)
+        let db = try await Fixtures.database(in: dir)
         let batch = try dir.write("b.sql", "SELECT 1 AS a; SELECT 2 AS b;")
-        let result = try CLIRunner.run([batch, "--db", db, "--timing", "--format", "csv"])
+        let result = try await CLIRunner.run([batch, "--db", db, "--timing", "--format", "csv"])
         #expect(result.status == 0)
         #expect(result.stderr.contains("2 queries, wall "))
         #expect(result.stderr.contains("overlap"))

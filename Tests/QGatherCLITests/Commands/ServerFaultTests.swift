@@ -24,7 +24,7 @@ import Testing
         echo "ms=$(( ($(date +%s%N) - stopped) / 1000000 ))"
         """#
 
-    @Test func serverStoppedMidBatchFailsTheRunningQueriesPromptly() throws {
+    @Test func serverStoppedMidBatchFailsTheRunningQueriesPromptly() async throws {
         let dir = try TemporaryDirectory()
         let batch = try dir.write("b.sql", "SELECT pg_sleep(30);\nSELECT pg_sleep(30);\n")
         let scriptPath = try dir.write("fault.sh", Self.script)
@@ -37,9 +37,11 @@ import Testing
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = FileHandle.nullDevice
-        try process.run()
-        let report = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let report = try await OffPool.run {
+            try process.run()
+            defer { process.waitUntilExit() }
+            return String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        }
         #expect(report.contains("active=2"), "\(report)")
         #expect(report.contains("rc=1"), "\(report)")
         let milliseconds = report.split(separator: "\n").first { $0.hasPrefix("ms=") }.flatMap { Int($0.dropFirst(3)) }

@@ -55,16 +55,16 @@ import Testing
         #expect(Support.print([outcome], with: MarkdownFormatter()) == "### cleanup\n\n3 rows affected.\n\n")
     }
 
-    @Test func endToEndEveryQueryGetsItsSectionInFileOrder() throws {
+    @Test func endToEndEveryQueryGetsItsSectionInFileOrder() async throws {
         let dir = try TemporaryDirectory()
-        let db = try Fixtures.database(in: dir)
+        let db = try await Fixtures.database(in: dir)
         let batch = try dir.write("b.sql", """
             -- name: customers
             SELECT id, name, note FROM customers ORDER BY id;
             -- name: order_count
             SELECT count(*) AS n FROM orders;
             """)
-        let result = try CLIRunner.run([batch, "--db", db, "--format", "markdown", "--null", "∅"])
+        let result = try await CLIRunner.run([batch, "--db", db, "--format", "markdown", "--null", "∅"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout == """
             ### customers

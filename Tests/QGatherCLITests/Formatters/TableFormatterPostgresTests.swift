@@ -16,34 +16,34 @@ import Testing
         """
 
     /// psql's aligned output of `sql`, with extra `-P` settings.
-    static func psql(_ sql: String, settings: [String] = []) throws -> String {
+    static func psql(_ sql: String, settings: [String] = []) async throws -> String {
         let conninfo = try PostgresServer.conninfo()
-        let result = try CLIRunner.tool("/usr/bin/psql", ["-X", "-d", conninfo, "-P", "pager=off"] + settings.flatMap { ["-P", $0] } + ["-c", sql],
+        let result = try await CLIRunner.tool("/usr/bin/psql", ["-X", "-d", conninfo, "-P", "pager=off"] + settings.flatMap { ["-P", $0] } + ["-c", sql],
                                         environment: ["PGCLIENTENCODING": "UTF8"])
         #expect(result.status == 0)
         return result.stdout
     }
 
     /// qgather's table output of `sql`, without the title line.
-    static func qgather(_ sql: String, flags: [String] = []) throws -> String {
+    static func qgather(_ sql: String, flags: [String] = []) async throws -> String {
         let dir = try TemporaryDirectory()
         let batch = try dir.write("b.sql", sql + ";\n")
-        let result = try CLIRunner.run([batch, "--pg", try PostgresServer.conninfo()] + flags)
+        let result = try await CLIRunner.run([batch, "--pg", try PostgresServer.conninfo()] + flags)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.hasPrefix("-- q1 (line 1)\n"))
         return String(result.stdout.drop { $0 != "\n" }.dropFirst())
     }
 
-    @Test func multiLineWideAndControlCharactersMatchPsql() throws {
-        let ours = try Self.qgather(Self.sql)
-        let theirs = try Self.psql(Self.sql)
+    @Test func multiLineWideAndControlCharactersMatchPsql() async throws {
+        let ours = try await Self.qgather(Self.sql)
+        let theirs = try await Self.psql(Self.sql)
         #expect(ours == theirs)
         #expect(theirs.contains("+| 1+|"), "the query exercises multi-line cells: \(theirs)")
     }
 
-    @Test func nullStringMatchesPsqlsNullSetting() throws {
-        let ours = try Self.qgather(Self.sql, flags: ["--null", "NULL"])
-        let theirs = try Self.psql(Self.sql, settings: ["null=NULL"])
+    @Test func nullStringMatchesPsqlsNullSetting() async throws {
+        let ours = try await Self.qgather(Self.sql, flags: ["--null", "NULL"])
+        let theirs = try await Self.psql(Self.sql, settings: ["null=NULL"])
         #expect(ours == theirs)
         #expect(theirs.contains("NULL"))
     }

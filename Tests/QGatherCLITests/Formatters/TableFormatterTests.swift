@@ -73,11 +73,11 @@ import Testing
         #expect(TableFormatter.render(rows, options: FormatOptions(header: false)) == "              1 | x\n(1 row)\n\n")
     }
 
-    @Test func endToEndNoHeaderAndNullFlags() throws {
+    @Test func endToEndNoHeaderAndNullFlags() async throws {
         let dir = try TemporaryDirectory()
-        let db = try Fixtures.database(in: dir)
+        let db = try await Fixtures.database(in: dir)
         let batch = try dir.write("b.sql", "SELECT id, note FROM customers ORDER BY id;\n")
-        let result = try CLIRunner.run([batch, "--db", db, "--no-header", "--null", "(null)"])
+        let result = try await CLIRunner.run([batch, "--db", db, "--no-header", "--null", "(null)"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout == """
             -- q1 (line 1)

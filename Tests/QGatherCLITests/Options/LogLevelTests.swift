@@ -3,13 +3,13 @@ import Testing
 
 /// `--log-level` sends the library's structured log to stderr; without it nothing is logged.
 @Suite struct LogLevelTests {
-    @Test func queriesAreLoggedOnlyWhenAsked() throws {
-        let quiet = try CLIRunner.run(["-c", "SELECT 1 AS a", "--db", ":memory:"])
+    @Test func queriesAreLoggedOnlyWhenAsked() async throws {
+        let quiet = try await CLIRunner.run(["-c", "SELECT 1 AS a", "--db", ":memory:"])
         #expect(quiet.status == 0)
         #expect(quiet.stderr.isEmpty)
 
         // --keep-going: under fail-fast the failing q2 may cancel q1 before it ends.
-        let logged = try CLIRunner.run(["-c", "SELECT 1 AS a; SELECT * FROM nope", "--db", ":memory:", "--keep-going", "--log-level", "debug"])
+        let logged = try await CLIRunner.run(["-c", "SELECT 1 AS a; SELECT * FROM nope", "--db", ":memory:", "--keep-going", "--log-level", "debug"])
         #expect(logged.status == 1)
         #expect(logged.stdout.contains("(1 row)"))
         let lines = logged.stderr.split(separator: "\n").map(String.init)
@@ -21,16 +21,16 @@ import Testing
         #expect(lines.filter { $0 == "<command 1>:1: q2: no such table: nope" }.count == 1)
     }
 
-    @Test func traceAddsTheSQLAndAPasswordNeverShows() throws {
-        let result = try CLIRunner.run(["-c", "SELECT 42 AS answer", "--pg", try PostgresServer.conninfo() + " password=sekrit-cli-pw", "--log-level", "trace"])
+    @Test func traceAddsTheSQLAndAPasswordNeverShows() async throws {
+        let result = try await CLIRunner.run(["-c", "SELECT 42 AS answer", "--pg", try PostgresServer.conninfo() + " password=sekrit-cli-pw", "--log-level", "trace"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.contains("sql=SELECT 42 AS answer"))
         #expect(result.stderr.contains("db.system.name=postgresql"))
         #expect(!result.stderr.contains("sekrit-cli-pw"))
     }
 
-    @Test func anUnknownLevelIsBadUsage() throws {
-        let result = try CLIRunner.run(["-c", "SELECT 1", "--db", ":memory:", "--log-level", "loud"])
+    @Test func anUnknownLevelIsBadUsage() async throws {
+        let result = try await CLIRunner.run(["-c", "SELECT 1", "--db", ":memory:", "--log-level", "loud"])
         #expect(result.status == 2)
         #expect(result.stderr.contains("--log-level"))
     }

@@ -19,14 +19,14 @@ import Testing
 
     @Test func theSecondRunStartsTheLongestQueryFirstAndPrintsInFileOrder() async throws {
         let dir = try TemporaryDirectory()
-        let db = try Fixtures.database(in: dir)
+        let db = try await Fixtures.database(in: dir)
         let batch = try dir.write("b.sql", "SELECT 1 AS a;\nSELECT 2 AS a;\nSELECT 3 AS a;\n\(Self.slow);\n")
         let environment = ["QGATHER_HISTORY": "on", "XDG_CACHE_HOME": dir.path("cache")]
         let arguments = [batch, "--db", db, "--jobs", "1", "--format", "csv", "--timing", "--timing-json", dir.path("t.json")]
-        let first = try await CLIRunner.runOffPool(arguments, environment: environment)
+        let first = try await CLIRunner.run(arguments, environment: environment)
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stderr.contains("order: file order"), "\(first.stderr)")
-        let second = try await CLIRunner.runOffPool(arguments, environment: environment)
+        let second = try await CLIRunner.run(arguments, environment: environment)
         #expect(second.status == 0, "\(second.stderr)")
         #expect(second.stdout == first.stdout)
         #expect(second.stdout.hasPrefix("a\n1\n\na\n2\n\na\n3\n\nn\n1500000\n"))
@@ -41,7 +41,7 @@ import Testing
         // (loaded) machine in one of the runs.
         #expect((1...4).contains(history.split(separator: "\n").count))
         #expect(!history.contains("SELECT") && !history.contains("1500000"), "the history holds SQL: \(history)")
-        let fileOrder = try await CLIRunner.runOffPool(arguments + ["--schedule", "file-order"], environment: environment)
+        let fileOrder = try await CLIRunner.run(arguments + ["--schedule", "file-order"], environment: environment)
         let json2 = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.path("t.json")))) as! [String: Any]
         let starts2 = (json2["queries"] as! [[String: Any]]).map { $0["start_ms"] as! Double }
         #expect(fileOrder.status == 0)
@@ -51,7 +51,7 @@ import Testing
     @Test func quickQueriesAddNothingToTheHistory() async throws {
         let dir = try TemporaryDirectory()
         let batch = try dir.write("quick.sql", String(repeating: "SELECT 1;\n", count: 300))
-        let result = try await CLIRunner.runOffPool([batch, "--db", ":memory:", "--format", "csv"],
+        let result = try await CLIRunner.run([batch, "--db", ":memory:", "--format", "csv"],
                                                     environment: ["QGATHER_HISTORY": "on", "XDG_CACHE_HOME": dir.path("cache")])
         #expect(result.status == 0, "\(result.stderr)")
         // None of them can move in a later run, so none is kept (a batch of millions must not
@@ -62,11 +62,11 @@ import Testing
 
     @Test func aDamagedHistoryIsIgnoredWithAWarning() async throws {
         let dir = try TemporaryDirectory()
-        let db = try Fixtures.database(in: dir)
+        let db = try await Fixtures.database(in: dir)
         try FileManager.default.createDirectory(atPath: dir.path("cache/qgather"), withIntermediateDirectories: true)
         try dir.write("cache/qgather/durations", "not a history\n")
         let batch = try dir.write("b.sql", "SELECT 1;\n")
-        let result = try await CLIRunner.runOffPool([batch, "--db", db, "--format", "csv"],
+        let result = try await CLIRunner.run([batch, "--db", db, "--format", "csv"],
                                                     environment: ["QGATHER_HISTORY": "on", "XDG_CACHE_HOME": dir.path("cache")])
         #expect(result.status == 0)
         #expect(result.stderr == "qgather: warning: \(dir.path("cache/qgather/durations")): the duration history is damaged; it starts over\n")

@@ -12,15 +12,15 @@ final class BadInputWorkspace {
     /// Helpers that must outlive the run (a silent server, a held session).
     var keepAlive: [AnyObject] = []
 
-    init() throws {
+    init() async throws {
         directory = try TemporaryDirectory()
-        db = try Fixtures.database(in: directory)
+        db = try await Fixtures.database(in: directory)
     }
 
     /// A workspace in `parent`, open to every user (mode 0755), for runs as another user.
-    init(parent: URL) throws {
+    init(parent: URL) async throws {
         directory = try TemporaryDirectory(parent: parent, permissions: 0o755)
-        db = try Fixtures.database(in: directory)
+        db = try await Fixtures.database(in: directory)
     }
 
     /// The workspace directory.
@@ -72,7 +72,7 @@ struct BadInputCase: Sendable, CustomTestStringConvertible {
     let name: String
     let status: Int32
     /// Writes the case's files and returns the command-line arguments.
-    let arguments: @Sendable (BadInputWorkspace) throws -> [String]
+    let arguments: @Sendable (BadInputWorkspace) async throws -> [String]
     /// Text the first stderr line must contain (paths are the workspace's); `…` stands for any text.
     let message: @Sendable (BadInputWorkspace) -> String
     /// The exact stdout expected, when it is not empty.
@@ -92,7 +92,7 @@ struct BadInputCase: Sendable, CustomTestStringConvertible {
     }
 
     init(_ name: String, exit status: Int32, message: @escaping @Sendable (BadInputWorkspace) -> String,
-         stdout: String = "", maxSeconds: Double = 30, arguments: @escaping @Sendable (BadInputWorkspace) throws -> [String]) {
+         stdout: String = "", maxSeconds: Double = 30, arguments: @escaping @Sendable (BadInputWorkspace) async throws -> [String]) {
         self.name = name
         self.status = status
         self.message = message
@@ -128,10 +128,10 @@ struct BadInputCase: Sendable, CustomTestStringConvertible {
 /// Runs one bad-input case and checks everything `BadInputCase` promises.
 enum BadInputCheck {
     static func run(_ badCase: BadInputCase) async throws {
-        let workspace = try BadInputWorkspace()
-        let arguments = try badCase.arguments(workspace)
+        let workspace = try await BadInputWorkspace()
+        let arguments = try await badCase.arguments(workspace)
         let before = DirectorySnapshot(workspace.root)
-        let result = try await CLIRunner.runOffPool(arguments, stdin: workspace.stdin, timeout: max(60, badCase.maxSeconds * 2))
+        let result = try await CLIRunner.run(arguments, stdin: workspace.stdin, timeout: max(60, badCase.maxSeconds * 2))
         let after = DirectorySnapshot(workspace.root)
         verify(result, badCase, message: badCase.message(workspace))
         #expect(before == after, "\(badCase.name): the workspace changed: \(before.differences(from: after))")

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 /// Runs the built `qgather` executable and captures its exit status and output.
@@ -59,14 +60,24 @@ enum CLIRunner {
         return (process, out, err)
     }
 
-    /// Waits for a started process (killing it after `timeout` seconds) and collects its output.
-    static func finish(_ process: Process, _ out: URL, _ err: URL, started: Date, timeout: Double = 60) -> Result {
+    /// Waits for a started process (killing it after `timeout` seconds) and collects its output,
+    /// on a thread of its own (see `OffPool`).
+    static func finish(_ process: Process, _ out: URL, _ err: URL, started: Date, timeout: Double = 60) async -> Result {
+        // A body that cannot throw: the force is never reached.
+        let (result, timedOut) = try! await OffPool.run { finishBlocking(process, out, err, started: started, timeout: timeout) }
+        if timedOut { Issue.record("qgather did not finish within \(timeout) s") }
+        return result
+    }
+
+    /// `finish` on the calling thread; whether the process had to be killed is returned, since
+    /// only the test's task can record the issue.
+    private static func finishBlocking(_ process: Process, _ out: URL, _ err: URL, started: Date, timeout: Double) -> (Result, Bool) {
         let deadline = Date().addingTimeInterval(timeout)
         while process.isRunning && Date() < deadline { usleep(10_000) }
-        if process.isRunning {
+        let timedOut = process.isRunning
+        if timedOut {
             process.terminate()
             process.waitUntilExit()
-            Issue.record("qgather did not finish within \(timeout) s")
         }
         process.waitUntilExit()
         let result = Result(status: process.terminationStatus,
@@ -75,20 +86,28 @@ enum CLIRunner {
                             seconds: Date().timeIntervalSince(started))
         try? FileManager.default.removeItem(at: out)
         try? FileManager.default.removeItem(at: err)
-        return result
+        return (result, timedOut)
     }
 
-    /// Runs the binary to completion.
+    /// Runs the binary to completion, waiting on a thread of its own (see `OffPool`), as one of
+    /// at most `RunSlots.limit` such runs at a time.
     static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
-                    directory: URL? = nil, timeout: Double = 60, user: String? = nil, executable: String? = nil) throws -> Result {
+                    directory: URL? = nil, timeout: Double = 60, user: String? = nil, executable: String? = nil) async throws -> Result {
+        await RunSlots.shared.acquire()
+        defer { RunSlots.shared.release() }
         let started = Date()
         let (process, out, err) = try start(arguments, stdin: stdin, environment: environment, directory: directory, user: user,
                                             executable: executable)
-        return finish(process, out, err, started: started, timeout: timeout)
+        return await finish(process, out, err, started: started, timeout: timeout)
     }
 
-    /// Runs another program (sqlite3, psql) and returns its standard output.
-    static func tool(_ path: String, _ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, stdout: String) {
+    /// Runs another program (sqlite3, psql) and returns its standard output, waiting on a thread
+    /// of its own (see `OffPool`).
+    static func tool(_ path: String, _ arguments: [String], environment: [String: String] = [:]) async throws -> (status: Int32, stdout: String) {
+        try await OffPool.run { try toolBlocking(path, arguments, environment: environment) }
+    }
+
+    private static func toolBlocking(_ path: String, _ arguments: [String], environment: [String: String]) throws -> (status: Int32, stdout: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
@@ -102,6 +121,40 @@ enum CLIRunner {
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}
+
+/// Bounds how many `CLIRunner.run`s go at once. Swift Testing starts every test together, and
+/// the suite's hundred short CLI runs would otherwise all start at the same moment on two cores,
+/// starving the timing-sensitive tests beside them (a progress line, a SIGINT mid-query). A test
+/// that starts a process itself (`start`) is not bounded: it is the one whose timing matters.
+final class RunSlots: Sendable {
+    static let limit = 2
+    static let shared = RunSlots(limit)
+
+    private let state: Mutex<(free: Int, waiters: [CheckedContinuation<Void, Never>])>
+
+    init(_ count: Int) { state = Mutex((count, [])) }
+
+    /// Waits for a free slot.
+    func acquire() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let granted = state.withLock { state -> Bool in
+                if state.free > 0 { state.free -= 1; return true }
+                state.waiters.append(continuation)
+                return false
+            }
+            if granted { continuation.resume() }
+        }
+    }
+
+    /// Frees a slot, handing it to the longest waiter if there is one.
+    func release() {
+        let next = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            if state.waiters.isEmpty { state.free += 1; return nil }
+            return state.waiters.removeFirst()
+        }
+        next?.resume()
     }
 }
 

@@ -14,12 +14,12 @@ enum Fixtures {
         """
 
     /// A fresh database in `directory` holding `sql`, applied with `qgather migrate`.
-    static func database(in directory: TemporaryDirectory, sql: String = shopSQL, name: String = "shop.db") throws -> String {
+    static func database(in directory: TemporaryDirectory, sql: String = shopSQL, name: String = "shop.db") async throws -> String {
         let migrations = directory.path("migrations-\(name)")
         try FileManager.default.createDirectory(atPath: migrations, withIntermediateDirectories: true)
         try sql.write(toFile: migrations + "/0001_fixture.sql", atomically: true, encoding: .utf8)
         let db = directory.path(name)
-        let result = try CLIRunner.run(["migrate", "--db", db, "--dir", migrations])
+        let result = try await CLIRunner.run(["migrate", "--db", db, "--dir", migrations])
         #expect(result.status == 0, "migrate failed: \(result.stderr)")
         return db
     }

@@ -22,8 +22,8 @@ enum FleetServers {
 
     /// psql's answer to `sql` on `conninfo`, unaligned; throws (records nothing, so it may run
     /// off the cooperative pool) when psql fails.
-    static func psql(_ sql: String, conninfo: String) throws -> String {
-        let result = try CLIRunner.tool("/usr/bin/psql", ["-X", "-d", conninfo, "-v", "ON_ERROR_STOP=1", "-At", "-c", sql])
+    static func psql(_ sql: String, conninfo: String) async throws -> String {
+        let result = try await CLIRunner.tool("/usr/bin/psql", ["-X", "-d", conninfo, "-v", "ON_ERROR_STOP=1", "-At", "-c", sql])
         guard result.status == 0 else { throw PsqlFailure(sql: sql) }
         return result.stdout
     }
@@ -34,8 +34,8 @@ enum FleetServers {
     }
 
     /// Active sessions of `applicationName` on the server of `conninfo` (other than psql's own).
-    static func active(_ conninfo: String, applicationName: String) throws -> Int {
-        let count = try psql("SELECT count(*) FROM pg_stat_activity WHERE application_name = '\(applicationName)' AND state = 'active'",
+    static func active(_ conninfo: String, applicationName: String) async throws -> Int {
+        let count = try await psql("SELECT count(*) FROM pg_stat_activity WHERE application_name = '\(applicationName)' AND state = 'active'",
                                             conninfo: conninfo)
         return Int(count.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
     }
@@ -43,12 +43,12 @@ enum FleetServers {
     /// Waits (up to 10 s) until no query of `applicationName` is active on the server of
     /// `conninfo` any more (a cancelled query ends a moment after its cancel request arrives);
     /// returns how many still are.
-    static func waitUntilNoneActive(_ conninfo: String, applicationName: String) throws -> Int {
+    static func waitUntilNoneActive(_ conninfo: String, applicationName: String) async throws -> Int {
         var active = -1
         for _ in 0..<100 {
-            active = try self.active(conninfo, applicationName: applicationName)
+            active = try await self.active(conninfo, applicationName: applicationName)
             if active == 0 { break }
-            Thread.sleep(forTimeInterval: 0.1)
+            try await Task.sleep(for: .milliseconds(100))
         }
         return active
     }
@@ -57,12 +57,12 @@ enum FleetServers {
     struct CatchUpFailure: Error {}
 
     /// Waits until the standby has replayed what its primary has written so far.
-    static func waitForReplay() throws {
-        let primaryLSN = try psql("SELECT pg_current_wal_lsn()", conninfo: primaryWithStandby()).trimmingCharacters(in: .whitespacesAndNewlines)
+    static func waitForReplay() async throws {
+        let primaryLSN = try await psql("SELECT pg_current_wal_lsn()", conninfo: primaryWithStandby()).trimmingCharacters(in: .whitespacesAndNewlines)
         for _ in 0..<200 {
-            let caughtUp = try psql("SELECT pg_last_wal_replay_lsn() >= '\(primaryLSN)'::pg_lsn", conninfo: standby())
+            let caughtUp = try await psql("SELECT pg_last_wal_replay_lsn() >= '\(primaryLSN)'::pg_lsn", conninfo: standby())
             if caughtUp.hasPrefix("t") { return }
-            Thread.sleep(forTimeInterval: 0.05)
+            try await Task.sleep(for: .milliseconds(50))
         }
         throw CatchUpFailure()
     }

@@ -14,13 +14,3 @@ enum OffPool {
         }
     }
 }
-
-extension CLIRunner {
-    /// `run` on its own thread (see `OffPool`).
-    static func runOffPool(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
-                           directory: URL? = nil, timeout: Double = 60, user: String? = nil, executable: String? = nil) async throws -> Result {
-        try await OffPool.run {
-            try run(arguments, stdin: stdin, environment: environment, directory: directory, timeout: timeout, user: user, executable: executable)
-        }
-    }
-}

@@ -35,19 +35,19 @@ final class TmuxSession {
 
     /// Polls the pane every 50 ms until `condition` holds (returns that screen) or `timeout`
     /// seconds pass (returns nil).
-    func waitFor(timeout: Double = 30, escapes: Bool = false, _ condition: ([String]) -> Bool) throws -> [String]? {
+    func waitFor(timeout: Double = 30, escapes: Bool = false, _ condition: ([String]) -> Bool) async throws -> [String]? {
         let deadline = Date().addingTimeInterval(timeout)
         repeat {
             let screen = try capture(escapes: escapes)
             if condition(screen) { return screen }
-            Thread.sleep(forTimeInterval: 0.05)
+            try await Task.sleep(for: .milliseconds(50))
         } while Date() < deadline
         return nil
     }
 
     /// Waits for the command to end and returns its exit status and the final screen.
-    func waitForExit(timeout: Double = 60) throws -> (status: Int?, screen: [String]) {
-        let screen = try waitFor(timeout: timeout) { $0.contains { $0.hasPrefix("[exit ") } } ?? capture()
+    func waitForExit(timeout: Double = 60) async throws -> (status: Int?, screen: [String]) {
+        let screen = try await waitFor(timeout: timeout) { $0.contains { $0.hasPrefix("[exit ") } } ?? capture()
         let line = screen.first { $0.hasPrefix("[exit ") }
         return (line.flatMap { Int($0.dropFirst(6).dropLast()) }, screen)
     }
@@ -79,6 +79,9 @@ final class TmuxSession {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // Nothing else is inherited: the server would keep open, for as long as it runs, the
+        // pipes of other tests' children (a held psql then never saw the end of its input).
+        for descriptor in Self.openDescriptors() where descriptor > 2 { posix_spawn_file_actions_addclose(&actions, descriptor) }
         var environment = ProcessInfo.processInfo.environment
         environment["TMUX"] = nil  // a test run inside tmux still gets its own server
         let argv = ([tmux, "-L", socket] + arguments).map { strdup($0) } + [nil]
@@ -103,6 +106,11 @@ final class TmuxSession {
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         let exitStatus = status & 0x7F == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
         return (exitStatus, (try? String(contentsOfFile: output, encoding: .utf8)) ?? "")
+    }
+
+    /// This process's open file descriptors.
+    private static func openDescriptors() -> [Int32] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []).compactMap { Int32($0) }
     }
 
     /// `text` quoted for the shell.

@@ -3,9 +3,9 @@ import Foundation
 import Testing
 
 @Suite struct TargetResolverTests {
-    @Test func aValueAfterDbIsADatabaseUnlessItIsAFileWithoutTheSQLiteHeader() throws {
+    @Test func aValueAfterDbIsADatabaseUnlessItIsAFileWithoutTheSQLiteHeader() async throws {
         let dir = try TemporaryDirectory()
-        let db = try Fixtures.database(in: dir)
+        let db = try await Fixtures.database(in: dir)
         let sql = try dir.write("checks.sql", "SELECT 1;")
         let options = try TargetOptions.parse(["--db", db, sql, dir.path("new.db"), "postgresql://h/app"])
         let resolved = try TargetResolver.resolve(options, files: [])
@@ -13,9 +13,9 @@ import Testing
         #expect(resolved.targets.map(\.target) == [.sqlite(db), .sqlite(dir.path("new.db")), .postgres("postgresql://h/app")])
     }
 
-    @Test func aDatabaseIsNeverReadAsSQL() throws {
+    @Test func aDatabaseIsNeverReadAsSQL() async throws {
         let dir = try TemporaryDirectory()
-        let db = try Fixtures.database(in: dir)
+        let db = try await Fixtures.database(in: dir)
         let options = try TargetOptions.parse(["--db", db])
         #expect(throws: TargetResolver.Failure.self) { try TargetResolver.resolve(options, files: [db]) }
     }

@@ -54,10 +54,11 @@ import Testing
         #expect(!TimelineChart.render(entries, wall: .milliseconds(10), width: 40, color: false).contains("\u{1B}"))
     }
 
-    /// Three equal queries, two at a time: the third starts when one of the first two ends.
+    /// Three equal queries, two at a time: the third starts when one of the first two ends. They
+    /// sleep on the server: CPU-bound ones took unequal times on a loaded machine.
     static func staggeredBatch(in dir: TemporaryDirectory) throws -> String {
-        let count = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 3000000) SELECT count(*) FROM c;"
-        return try dir.write("staggered.sql", "-- name: first\n\(count)\n-- name: second\n\(count)\n-- name: third\n\(count)\n")
+        let sleep = "SELECT pg_sleep(0.6);"
+        return try dir.write("staggered.sql", "-- name: first\n\(sleep)\n-- name: second\n\(sleep)\n-- name: third\n\(sleep)\n")
     }
 
     /// The bar lines of a chart: name, the columns of its first and last mark.
@@ -71,11 +72,11 @@ import Testing
         return bars
     }
 
-    @Test func inATerminalTheChartSpansItsWidthAndShowsOverlap() throws {
+    @Test func inATerminalTheChartSpansItsWidthAndShowsOverlap() async throws {
         let dir = try TemporaryDirectory()
         let batch = try Self.staggeredBatch(in: dir)
-        let session = try TmuxSession(width: 100, height: 30, arguments: [batch, "--db", ":memory:", "--jobs", "2", "--timing"], redirect: ">/dev/null")
-        let (status, screen) = try session.waitForExit()
+        let session = try TmuxSession(width: 100, height: 30, arguments: [batch, "--pg", try PostgresServer.conninfo(), "--jobs", "2", "--timing"], redirect: ">/dev/null")
+        let (status, screen) = try await session.waitForExit()
         #expect(status == 0)
         #expect(screen.contains { $0.hasPrefix("3 queries, wall ") && $0.contains("overlap") })
         let header = try #require(screen.firstIndex { $0.hasPrefix("timeline: 1 column = ") }, "\(screen)")
@@ -91,10 +92,10 @@ import Testing
         #expect(axis.hasSuffix(" ms") && axis.count == barEnd, "the wall time ends under the bars' end: \(axis)")
     }
 
-    @Test func withoutATerminalTheChartIs80ColumnsAndPlain() throws {
+    @Test func withoutATerminalTheChartIs80ColumnsAndPlain() async throws {
         let dir = try TemporaryDirectory()
         let batch = try Self.staggeredBatch(in: dir)
-        let result = try CLIRunner.run([batch, "--db", ":memory:", "--jobs", "2", "--timing", "--format", "csv"])
+        let result = try await CLIRunner.run([batch, "--pg", try PostgresServer.conninfo(), "--jobs", "2", "--timing", "--format", "csv"])
         #expect(result.status == 0)
         let lines = result.stderr.split(separator: "\n").map(String.init)
         let bars = Self.bars(lines)

@@ -3,9 +3,9 @@ import Testing
 
 /// `--timing-json FILE`: raw per-query timings.
 @Suite struct TimingJSONTests {
-    @Test func writesEveryQuerysTimingsAndTheWallTime() throws {
+    @Test func writesEveryQuerysTimingsAndTheWallTime() async throws {
         let dir = try TemporaryDirectory()
-        let db = try Fixtures.database(in: dir)
+        let db = try await Fixtures.database(in: dir)
         let batch = try dir.write("b.sql", """
             -- name: customers
             SELECT * FROM customers;
@@ -15,7 +15,7 @@ import Testing
             SELECT 3;
             """)
         let file = dir.path("timings.json")
-        let result = try CLIRunner.run([batch, "--db", db, "--jobs", "1", "--timing-json", file, "--format", "csv"])
+        let result = try await CLIRunner.run([batch, "--db", db, "--jobs", "1", "--timing-json", file, "--format", "csv"])
         #expect(result.status == 1)
         #expect(!result.stderr.contains("wall"), "only --timing prints timings")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: file))) as? [String: Any])
@@ -35,10 +35,10 @@ import Testing
         #expect(Set(queries[0].keys) == ["index", "name", "line", "status", "start_ms", "elapsed_ms", "rows"])
     }
 
-    @Test func aFileInAMissingDirectoryIsRefusedBeforeRunning() throws {
+    @Test func aFileInAMissingDirectoryIsRefusedBeforeRunning() async throws {
         let dir = try TemporaryDirectory()
         let batch = try dir.write("b.sql", "SELECT 1;")
-        let result = try CLIRunner.run([batch, "--db", ":memory:", "--timing-json", dir.path("nope/t.json")])
+        let result = try await CLIRunner.run([batch, "--db", ":memory:", "--timing-json", dir.path("nope/t.json")])
         #expect(result.status == 2)
         #expect(result.stdout.isEmpty)
         #expect(result.stderr.contains("no such directory"), "\(result.stderr)")

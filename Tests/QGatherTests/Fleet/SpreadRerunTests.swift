@@ -16,7 +16,7 @@ import Testing
             try await setup.execute("""
                 CREATE TABLE \(unsafeRaw: table) (x int);
                 CREATE FUNCTION \(unsafeRaw: table)_log() RETURNS int LANGUAGE plpgsql AS $$
-                BEGIN INSERT INTO \(unsafeRaw: table) VALUES (1); PERFORM pg_sleep(3); RETURN 1; END $$
+                BEGIN INSERT INTO \(unsafeRaw: table) VALUES (1); PERFORM pg_sleep(30); RETURN 1; END $$
                 """)
             await setup.close()
         }
@@ -32,19 +32,22 @@ import Testing
         let task = Task { await fleet.gather(Batch(sql: ["SELECT \(table)_log()"]), options: options) }
         for _ in 0..<1200 where !started.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(50)) }
         #expect(started.withLock { $0 }, "the query did not start within a minute")
+        // One watcher per server, opened before the query can end; the function sleeps 30 s, so a
+        // loaded machine that polls slowly still finds it running, and the kill ends it at once.
+        let watchers = try servers.map { try Database.postgres($0, configuration: .init(maxConnections: 1)) }
         var terminated = 0
-        for _ in 0..<200 where terminated == 0 {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while terminated == 0, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(50))
-            for server in servers where terminated == 0 {
-                let watcher = try Database.postgres(server, configuration: .init(maxConnections: 1))
+            for watcher in watchers where terminated == 0 {
                 let killed = try await watcher.execute("""
                     SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
                     WHERE application_name = '\(unsafeRaw: app)' AND state = 'active' AND query LIKE 'SELECT \(unsafeRaw: table)_log()%'
                     """)
-                await watcher.close()
                 terminated += Int(try killed.value(Int64.self, row: 0, column: 0))
             }
         }
+        for watcher in watchers { await watcher.close() }
         #expect(terminated == 1)
         let outcomes = await task.value
         let error = try #require(outcomes[0].error)

@@ -3,7 +3,7 @@ import Testing
 
 /// A PostgreSQL server of one test's own, started by `Scripts/with-postgres`, for faults that
 /// would break the shared test server (a restart, say). `stop()` shuts it down and deletes it.
-final class PrivatePostgresServer {
+final class PrivatePostgresServer: Sendable {
     /// The server's libpq conninfo.
     let conninfo: String
     private let dataDirectory: String
@@ -16,8 +16,13 @@ final class PrivatePostgresServer {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent()
 
-    /// Starts the server and waits until it takes connections.
-    init() throws {
+    /// Starts the server and waits, off the cooperative pool, until it takes connections.
+    static func start() async throws -> PrivatePostgresServer {
+        try await OffPool.run { try PrivatePostgresServer() }
+    }
+
+    /// Starts the server and waits until it takes connections, blocking the calling thread.
+    private init() throws {
         process = Process()
         process.executableURL = Self.packageRoot.appendingPathComponent("Scripts/with-postgres")
         // with-postgres runs this shell while the server is up: it reports the server, then waits
@@ -78,6 +83,9 @@ final class PrivatePostgresServer {
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        // The postmaster pg_ctl starts outlives the test: it must not hold other tests' pipes open.
+        let descriptors = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []).compactMap { Int32($0) }
+        for descriptor in descriptors where descriptor > 2 { posix_spawn_file_actions_addclose(&actions, descriptor) }
         let argv = command.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0

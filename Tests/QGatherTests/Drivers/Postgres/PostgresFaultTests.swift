@@ -7,7 +7,7 @@ import Testing
 @Suite(.timeLimit(.minutes(3)))
 struct PostgresFaultTests {
     @Test func serverRestartedMidBatchFailsTheRunningQueriesAndTheSamePoolRecovers() async throws {
-        let server = try PrivatePostgresServer()
+        let server = try await PrivatePostgresServer.start()
         defer { server.stop() }
         let app = "qgt_restart"
         let db = try Database.postgres(server.conninfo + " application_name=\(app)", configuration: .init(maxConnections: 4))
