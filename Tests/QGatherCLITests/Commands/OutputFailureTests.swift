@@ -36,7 +36,7 @@ private func shellBlocking(_ script: String, _ arguments: [String]) throws -> Sh
 /// Output that cannot be written (a full device, a closed pipe, a file size limit, a full file
 /// system) is never lost silently: one line says what and why, the running queries are
 /// cancelled in the database, and the exit status says so (4; a closed pipe ends by SIGPIPE).
-@Suite(.timeLimit(.minutes(2))) struct OutputFailureTests {
+@Suite(.timeLimit(.minutes(5))) struct OutputFailureTests {
     /// A quick result, then a query that would run for 30 s, then another.
     private static func slowBatch(in dir: TemporaryDirectory) throws -> String {
         try dir.write("b.sql", "SELECT generate_series(1, 3) AS n;\nSELECT pg_sleep(30) AS s;\nSELECT 3 AS z;\n")

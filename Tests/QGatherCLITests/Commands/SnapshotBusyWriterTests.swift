@@ -4,7 +4,7 @@ import Testing
 /// `--snapshot` on SQLite takes the write lock for a moment while its connections open. A
 /// process that commits in a tight loop holds that lock nearly always, and SQLite keeps no
 /// queue for it: the set-up must still get it within the busy timeout, run after run.
-@Suite(.serialized, .timeLimit(.minutes(3))) struct SnapshotBusyWriterTests {
+@Suite(.serialized, .timeLimit(.minutes(6))) struct SnapshotBusyWriterTests {
     @Test func twentyRunsInARowSucceedWhileAnotherProcessInsertsThroughout() async throws {
         let dir = try TemporaryDirectory()
         let db = try await Fixtures.database(in: dir, sql: "CREATE TABLE t (x INTEGER);")

@@ -128,6 +128,7 @@ enum CLIRunner {
 /// the suite's hundred short CLI runs would otherwise all start at the same moment on two cores,
 /// starving the timing-sensitive tests beside them (a progress line, a SIGINT mid-query). A test
 /// that starts a process itself (`start`) is not bounded: it is the one whose timing matters.
+/// A suite's time limit counts the wait for a turn: on a loaded machine that is a minute or more.
 final class RunSlots: Sendable {
     static let limit = 2
     static let shared = RunSlots(limit)
