@@ -110,7 +110,7 @@ final class TmuxSession {
 
     /// This process's open file descriptors.
     private static func openDescriptors() -> [Int32] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []).compactMap { Int32($0) }
+        ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []).compactMap { Int32($0) }  // without /proc nothing is closed, as before
     }
 
     /// `text` quoted for the shell.

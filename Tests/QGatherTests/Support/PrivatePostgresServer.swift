@@ -84,7 +84,7 @@ final class PrivatePostgresServer: Sendable {
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         // The postmaster pg_ctl starts outlives the test: it must not hold other tests' pipes open.
-        let descriptors = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []).compactMap { Int32($0) }
+        let descriptors = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []).compactMap { Int32($0) }  // without /proc nothing is closed, as before
         for descriptor in descriptors where descriptor > 2 { posix_spawn_file_actions_addclose(&actions, descriptor) }
         let argv = command.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
